@@ -1,0 +1,458 @@
+package lb.client;
+
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.okhttp.OkHttpChannelBuilder;
+import io.liftbridge.proto.APIGrpc;
+import io.liftbridge.proto.Api;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.zip.CRC32;
+
+/**
+ * A Liftbridge client: stream administration, publishing (one at a time or pipelined),
+ * subscriptions with flow control, metadata and cursors, against one or more seed brokers.
+ *
+ * <p>Routing: calls that any broker answers go to the first reachable broker; calls that need a
+ * partition's leader (subscribe, partition metadata, cursors) go to the leader named by the
+ * cached metadata and are retried, after refreshing it, when a broker answers FailedPrecondition
+ * or is unavailable (up to {@value #LEADER_ATTEMPTS} attempts). Every call has a deadline.
+ *
+ * <p>Thread-safe: share one client per process. {@link #close()} releases its connections.
+ */
+public final class LiftbridgeClient implements AutoCloseable {
+
+    /** Default deadline of every call. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    /** Attempts of a leader-bound call before giving up (the Go client's figure). */
+    static final int LEADER_ATTEMPTS = 5;
+    private static final String CURSORS_STREAM = "__cursors";
+
+    private final List<String> seeds;
+    private final Duration timeout;
+    private final Duration ackTimeout;
+    private final int maxInFlight;
+    private final ConcurrentHashMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final Object asyncLock = new Object();
+    private volatile ClusterMetadata metadata;
+    private AsyncPublisher asyncPublisher; // guarded by asyncLock
+    private volatile boolean closed;
+
+    private LiftbridgeClient(Builder b) {
+        this.seeds = List.copyOf(b.seeds);
+        this.timeout = b.timeout;
+        this.ackTimeout = b.ackTimeout;
+        this.maxInFlight = b.maxInFlight;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A client for {@code host:port} seeds with default settings. */
+    public static LiftbridgeClient connect(String... seeds) {
+        return builder().seeds(seeds).build();
+    }
+
+    // ------------------------------------------------------------------ administration
+
+    /** Creates a stream on {@code subject}. */
+    public void createStream(String subject, String name, StreamOptions options) {
+        Api.CreateStreamRequest req = options.toRequest(subject, name);
+        callAny(stub -> stub.createStream(req));
+    }
+
+    public void deleteStream(String name) {
+        callAny(stub -> stub.deleteStream(Api.DeleteStreamRequest.newBuilder().setName(name).build()));
+    }
+
+    /** Pauses the listed partitions (all when none are listed). */
+    public void pauseStream(String name, boolean resumeAll, int... partitions) {
+        Api.PauseStreamRequest.Builder r = Api.PauseStreamRequest.newBuilder().setName(name)
+                .setResumeAll(resumeAll);
+        for (int p : partitions) {
+            r.addPartitions(p);
+        }
+        callAny(stub -> stub.pauseStream(r.build()));
+    }
+
+    /** Sets or clears the read-only flag of the listed partitions (all when none are listed). */
+    public void setStreamReadonly(String name, boolean readonly, int... partitions) {
+        Api.SetStreamReadonlyRequest.Builder r = Api.SetStreamReadonlyRequest.newBuilder()
+                .setName(name).setReadonly(readonly);
+        for (int p : partitions) {
+            r.addPartitions(p);
+        }
+        callAny(stub -> stub.setStreamReadonly(r.build()));
+    }
+
+    // ------------------------------------------------------------------ metadata
+
+    /** Fetches the cluster's metadata (all streams) and caches it for routing. */
+    public ClusterMetadata fetchMetadata() {
+        Api.FetchMetadataResponse r = callAny(stub ->
+                stub.fetchMetadata(Api.FetchMetadataRequest.getDefaultInstance()));
+        ClusterMetadata m = new ClusterMetadata(r, Instant.now());
+        metadata = m;
+        return m;
+    }
+
+    /** Fetches metadata for the named streams and consumer groups only (not cached). */
+    public Api.FetchMetadataResponse fetchMetadata(List<String> streams, List<String> groups) {
+        Api.FetchMetadataRequest req = Api.FetchMetadataRequest.newBuilder()
+                .addAllStreams(streams).addAllGroups(groups).build();
+        return callAny(stub -> stub.fetchMetadata(req));
+    }
+
+    /** The cached metadata, fetching it first if there is none. */
+    public ClusterMetadata metadata() {
+        ClusterMetadata m = metadata;
+        return m != null ? m : fetchMetadata();
+    }
+
+    /** The leader's view of one partition (high watermark, newest offset, flags). */
+    public Api.PartitionMetadata fetchPartitionMetadata(String stream, int partition) {
+        Api.FetchPartitionMetadataRequest req = Api.FetchPartitionMetadataRequest.newBuilder()
+                .setStream(stream).setPartition(partition).build();
+        return callLeader(stream, partition, stub -> stub.fetchPartitionMetadata(req)).getMetadata();
+    }
+
+    // ------------------------------------------------------------------ publishing
+
+    /**
+     * Publishes one message and waits for its ack (the unary Publish RPC). Returns null when the
+     * ack policy is NONE.
+     */
+    public Api.Ack publish(String stream, byte[] value, MessageOptions options) {
+        Api.PublishRequest req = options.toRequest(stream, partitionFor(stream, value, options), value)
+                .build();
+        Api.PublishResponse r = callAny(ackTimeout, stub -> stub.publish(req));
+        return r.hasAck() ? r.getAck() : null;
+    }
+
+    /**
+     * Publishes one message without waiting: the returned future completes with the ack (null for
+     * ack policy NONE), or exceptionally with a {@link LiftbridgeException}. At most
+     * {@code maxInFlight} publishes are outstanding; beyond that this call blocks until one ends.
+     */
+    public CompletableFuture<Api.Ack> publishAsync(String stream, byte[] value, MessageOptions options) {
+        Api.PublishRequest.Builder req = options.toRequest(stream, partitionFor(stream, value, options), value);
+        return asyncPublisher().publish(req);
+    }
+
+    /** Publishes to a NATS subject (every stream on it stores the message) and waits for an ack. */
+    public Api.Ack publishToSubject(String subject, byte[] value, MessageOptions options) {
+        Api.PublishToSubjectRequest.Builder r = Api.PublishToSubjectRequest.newBuilder()
+                .setSubject(subject)
+                .setValue(com.google.protobuf.ByteString.copyFrom(value))
+                .setAckPolicy(options.ackPolicy)
+                .setAckInbox(options.ackInbox);
+        if (options.key != null) {
+            r.setKey(com.google.protobuf.ByteString.copyFrom(options.key));
+        }
+        options.headers.forEach((k, v) -> r.putHeaders(k, com.google.protobuf.ByteString.copyFrom(v)));
+        if (options.correlationId != null) {
+            r.setCorrelationId(options.correlationId);
+        }
+        Api.PublishToSubjectResponse resp = callAny(ackTimeout, stub -> stub.publishToSubject(r.build()));
+        return resp.hasAck() ? resp.getAck() : null;
+    }
+
+    int partitionFor(String stream, byte[] value, MessageOptions o) {
+        if (o.partition != null) {
+            return o.partition;
+        }
+        if (o.partitioner == null) {
+            return 0;
+        }
+        int count = metadata().partitionCount(stream);
+        if (count == 0) {
+            count = fetchMetadata().partitionCount(stream);
+        }
+        if (count == 0) {
+            throw new LiftbridgeException(LiftbridgeException.Kind.NO_SUCH_STREAM,
+                    "no such stream: " + stream);
+        }
+        return o.partitioner.partition(stream, o.key, value, count);
+    }
+
+    // ------------------------------------------------------------------ subscribing
+
+    /**
+     * Subscribes to one partition of {@code stream}; returns once the broker accepted the
+     * subscription. Read it with {@link Subscription#poll} and close it when done.
+     */
+    public Subscription subscribe(String stream, SubscriptionOptions options) {
+        Api.SubscribeRequest req = options.toRequest(stream);
+        LiftbridgeException last = null;
+        for (int attempt = 1; attempt <= LEADER_ATTEMPTS; attempt++) {
+            ManagedChannel ch = channel(leaderAddress(stream, options.partition(), attempt > 1));
+            ClientCall<Api.SubscribeRequest, Api.Message> call =
+                    ch.newCall(APIGrpc.getSubscribeMethod(), CallOptions.DEFAULT);
+            Subscription s = new Subscription(call, options.window());
+            try {
+                s.start(req, timeout);
+                return s;
+            } catch (LiftbridgeException e) {
+                if (!e.retriable()) {
+                    throw e;
+                }
+                last = e;
+                backOff(attempt);
+            }
+        }
+        throw last;
+    }
+
+    // ------------------------------------------------------------------ cursors
+
+    /** Stores {@code offset} as the position of cursor {@code cursorId} on a partition. */
+    public void setCursor(String cursorId, String stream, int partition, long offset) {
+        Api.SetCursorRequest req = Api.SetCursorRequest.newBuilder().setCursorId(cursorId)
+                .setStream(stream).setPartition(partition).setOffset(offset).build();
+        callLeader(CURSORS_STREAM, cursorPartition(cursorId, stream, partition), stub -> stub.setCursor(req));
+    }
+
+    /** The stored position of a cursor, or -1 when it has none. */
+    public long fetchCursor(String cursorId, String stream, int partition) {
+        Api.FetchCursorRequest req = Api.FetchCursorRequest.newBuilder().setCursorId(cursorId)
+                .setStream(stream).setPartition(partition).build();
+        return callLeader(CURSORS_STREAM, cursorPartition(cursorId, stream, partition),
+                stub -> stub.fetchCursor(req)).getOffset();
+    }
+
+    /**
+     * The {@code __cursors} partition owning a cursor: CRC-32 (IEEE) of
+     * {@code "<cursorId>,<stream>,<partition>"}, unsigned, modulo its partition count
+     * (wire-contract §3.12).
+     */
+    int cursorPartition(String cursorId, String stream, int partition) {
+        int count = metadata().partitionCount(CURSORS_STREAM);
+        if (count == 0) {
+            count = fetchMetadata().partitionCount(CURSORS_STREAM);
+        }
+        if (count == 0) {
+            throw new LiftbridgeException(LiftbridgeException.Kind.INTERNAL,
+                    "the broker has no __cursors stream (cursors are disabled)");
+        }
+        return cursorPartition(cursorId, stream, partition, count);
+    }
+
+    static int cursorPartition(String cursorId, String stream, int partition, int partitions) {
+        CRC32 crc = new CRC32();
+        crc.update((cursorId + "," + stream + "," + partition).getBytes(StandardCharsets.UTF_8));
+        return (int) (crc.getValue() % partitions);
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    private <T> T callAny(Function<APIGrpc.APIBlockingStub, T> fn) {
+        return callAny(timeout, fn);
+    }
+
+    /** Tries each known broker in turn until one answers with anything but Unavailable. */
+    private <T> T callAny(Duration deadline, Function<APIGrpc.APIBlockingStub, T> fn) {
+        checkOpen();
+        StatusRuntimeException last = null;
+        for (String address : candidates()) {
+            try {
+                return fn.apply(APIGrpc.newBlockingStub(channel(address))
+                        .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS));
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != io.grpc.Status.Code.UNAVAILABLE) {
+                    throw LiftbridgeException.from(e);
+                }
+                last = e;
+            }
+        }
+        throw new LiftbridgeException(LiftbridgeException.Kind.UNAVAILABLE,
+                io.grpc.Status.Code.UNAVAILABLE, "no broker reachable at " + String.join(", ", candidates())
+                        + (last == null ? "" : ": " + last.getStatus().getDescription()), last);
+    }
+
+    /** Calls the partition's leader, refreshing metadata and retrying when it moved or is down. */
+    private <T> T callLeader(String stream, int partition, Function<APIGrpc.APIBlockingStub, T> fn) {
+        checkOpen();
+        StatusRuntimeException last = null;
+        for (int attempt = 1; attempt <= LEADER_ATTEMPTS; attempt++) {
+            String address = leaderAddress(stream, partition, attempt > 1);
+            try {
+                return fn.apply(APIGrpc.newBlockingStub(channel(address))
+                        .withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS));
+            } catch (StatusRuntimeException e) {
+                if (!LiftbridgeException.retriable(e)) {
+                    throw LiftbridgeException.from(e);
+                }
+                last = e;
+                backOff(attempt);
+            }
+        }
+        throw LiftbridgeException.from(last);
+    }
+
+    private String leaderAddress(String stream, int partition, boolean refresh) {
+        ClusterMetadata m = refresh ? fetchMetadata() : metadata();
+        if (m.stream(stream) == null && !refresh) {
+            m = fetchMetadata();
+        }
+        if (m.stream(stream) == null) {
+            throw new LiftbridgeException(LiftbridgeException.Kind.NO_SUCH_STREAM,
+                    "no such stream: " + stream);
+        }
+        if (m.partition(stream, partition) == null) {
+            throw new LiftbridgeException(LiftbridgeException.Kind.NO_SUCH_PARTITION,
+                    "no such partition: " + partition + " (stream \"" + stream + "\" has "
+                            + m.partitionCount(stream) + ")");
+        }
+        String address = m.leaderAddress(stream, partition);
+        if (address == null) {
+            throw new LiftbridgeException(LiftbridgeException.Kind.UNAVAILABLE,
+                    "partition " + partition + " of stream \"" + stream + "\" has no leader");
+        }
+        return address;
+    }
+
+    /** Seeds first, then the brokers the metadata knows, without duplicates. */
+    private List<String> candidates() {
+        Set<String> all = new LinkedHashSet<>(seeds);
+        ClusterMetadata m = metadata;
+        if (m != null) {
+            for (String id : m.brokers().keySet()) {
+                all.add(m.address(id));
+            }
+        }
+        return new ArrayList<>(all);
+    }
+
+    ManagedChannel channel(String address) {
+        checkOpen();
+        return channels.computeIfAbsent(address, a -> {
+            int colon = a.lastIndexOf(':');
+            String host = a.substring(0, colon).replace("[", "").replace("]", "");
+            int port = Integer.parseInt(a.substring(colon + 1));
+            return OkHttpChannelBuilder.forAddress(host, port)
+                    .usePlaintext()
+                    .maxInboundMessageSize(64 * 1024 * 1024)
+                    .build();
+        });
+    }
+
+    private AsyncPublisher asyncPublisher() {
+        synchronized (asyncLock) {
+            checkOpen();
+            if (asyncPublisher == null || asyncPublisher.isBroken()) {
+                asyncPublisher = new AsyncPublisher(channel(candidates().get(0)), ackTimeout, maxInFlight);
+            }
+            return asyncPublisher;
+        }
+    }
+
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(10 + 50L * attempt); // the Go client's schedule
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LiftbridgeException(LiftbridgeException.Kind.CANCELLED, null, "interrupted", e);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new LiftbridgeException(LiftbridgeException.Kind.CANCELLED, "client is closed");
+        }
+    }
+
+    /** Fails outstanding async publishes, then closes every connection. */
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (asyncLock) {
+            if (asyncPublisher != null) {
+                asyncPublisher.close();
+            }
+        }
+        for (ManagedChannel ch : channels.values()) {
+            ch.shutdownNow();
+        }
+        for (ManagedChannel ch : channels.values()) {
+            try {
+                ch.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        channels.clear();
+    }
+
+    /** Settings of a client. */
+    public static final class Builder {
+        private final List<String> seeds = new ArrayList<>();
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private Duration ackTimeout = DEFAULT_TIMEOUT;
+        private int maxInFlight = 1024;
+
+        /** Broker addresses ({@code host:port}); at least one. */
+        public Builder seeds(String... addresses) {
+            for (String a : addresses) {
+                String s = a.trim();
+                if (s.isEmpty()) {
+                    continue;
+                }
+                int colon = s.lastIndexOf(':');
+                if (colon <= 0 || colon == s.length() - 1) {
+                    throw new IllegalArgumentException("broker address '" + a + "' must be HOST:PORT");
+                }
+                try {
+                    int port = Integer.parseInt(s.substring(colon + 1));
+                    if (port < 1 || port > 65535) {
+                        throw new NumberFormatException();
+                    }
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("broker address '" + a + "' has no valid port (1-65535)", e);
+                }
+                seeds.add(s);
+            }
+            return this;
+        }
+
+        /** Deadline of every call (default 5 s). */
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** How long a publish waits for its ack (default 5 s). */
+        public Builder ackTimeout(Duration ackTimeout) {
+            this.ackTimeout = ackTimeout;
+            return this;
+        }
+
+        /** Outstanding async publishes before {@code publishAsync} blocks (default 1024). */
+        public Builder maxInFlight(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxInFlight must be at least 1, got " + n);
+            }
+            this.maxInFlight = n;
+            return this;
+        }
+
+        public LiftbridgeClient build() {
+            if (seeds.isEmpty()) {
+                throw new IllegalArgumentException("at least one broker address (HOST:PORT) is needed");
+            }
+            return new LiftbridgeClient(this);
+        }
+    }
+}

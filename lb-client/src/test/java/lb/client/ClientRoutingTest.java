@@ -1,0 +1,286 @@
+package lb.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.liftbridge.proto.APIGrpc;
+import io.liftbridge.proto.Api;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client's routing, retries, flow control and async correlation, against a scripted broker
+ * on a real socket. Scripted because these are faults a real broker cannot be made to produce
+ * on cue (a leader that moves between two calls, acks in reverse order, an ack that never comes);
+ * the client's behaviour against the real broker is covered by the broker's conformance suite.
+ */
+class ClientRoutingTest {
+
+    private Server server;
+    private LiftbridgeClient client;
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private String start(APIGrpc.APIImplBase impl) throws Exception {
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(impl).build().start();
+        return "127.0.0.1:" + server.getPort();
+    }
+
+    /** Metadata naming this server as broker "b1" and leader of stream "s" partitions 0..n-1. */
+    private static Api.FetchMetadataResponse metadata(int port, int partitions) {
+        Api.StreamMetadata.Builder s = Api.StreamMetadata.newBuilder().setName("s").setSubject("s");
+        for (int p = 0; p < partitions; p++) {
+            s.putPartitions(p, Api.PartitionMetadata.newBuilder().setId(p).setLeader("b1")
+                    .addReplicas("b1").addIsr("b1").build());
+        }
+        return Api.FetchMetadataResponse.newBuilder()
+                .addBrokers(Api.Broker.newBuilder().setId("b1").setHost("127.0.0.1").setPort(port))
+                .addStreamMetadata(s).build();
+    }
+
+    @Test
+    void retriesALeaderCallAfterFailedPreconditionWithFreshMetadata() throws Exception {
+        AtomicInteger metadataCalls = new AtomicInteger();
+        AtomicInteger partitionCalls = new AtomicInteger();
+        String addr = start(new APIGrpc.APIImplBase() {
+            @Override
+            public void fetchMetadata(Api.FetchMetadataRequest r, StreamObserver<Api.FetchMetadataResponse> o) {
+                metadataCalls.incrementAndGet();
+                o.onNext(metadata(server.getPort(), 2));
+                o.onCompleted();
+            }
+
+            @Override
+            public void fetchPartitionMetadata(Api.FetchPartitionMetadataRequest r,
+                                               StreamObserver<Api.FetchPartitionMetadataResponse> o) {
+                if (partitionCalls.incrementAndGet() == 1) {
+                    o.onError(Status.FAILED_PRECONDITION
+                            .withDescription("The request should be sent to partition leader").asException());
+                    return;
+                }
+                o.onNext(Api.FetchPartitionMetadataResponse.newBuilder().setMetadata(
+                        Api.PartitionMetadata.newBuilder().setId(r.getPartition()).setHighWatermark(41)).build());
+                o.onCompleted();
+            }
+        });
+        client = LiftbridgeClient.connect(addr);
+        assertEquals(41, client.fetchPartitionMetadata("s", 1).getHighWatermark());
+        assertEquals(2, partitionCalls.get());
+        assertEquals(2, metadataCalls.get(), "one initial fetch, one refresh before the retry");
+
+        LiftbridgeException e = assertThrows(LiftbridgeException.class,
+                () -> client.fetchPartitionMetadata("s", 9));
+        assertEquals(LiftbridgeException.Kind.NO_SUCH_PARTITION, e.kind());
+        assertEquals("no such partition: 9 (stream \"s\" has 2)", e.getMessage());
+        e = assertThrows(LiftbridgeException.class, () -> client.fetchPartitionMetadata("nope", 0));
+        assertEquals(LiftbridgeException.Kind.NO_SUCH_STREAM, e.kind());
+    }
+
+    @Test
+    void mapsBrokerStatusesToKinds() throws Exception {
+        String addr = start(new APIGrpc.APIImplBase() {
+            @Override
+            public void createStream(Api.CreateStreamRequest r, StreamObserver<Api.CreateStreamResponse> o) {
+                o.onError(Status.ALREADY_EXISTS.withDescription("stream already exists").asException());
+            }
+
+            @Override
+            public void deleteStream(Api.DeleteStreamRequest r, StreamObserver<Api.DeleteStreamResponse> o) {
+                o.onError(Status.NOT_FOUND.withDescription("stream does not exist").asException());
+            }
+
+            @Override
+            public void publish(Api.PublishRequest r, StreamObserver<Api.PublishResponse> o) {
+                o.onError(Status.UNKNOWN.withDescription("incorrect expected offset").asException());
+            }
+        });
+        client = LiftbridgeClient.connect(addr);
+        LiftbridgeException e = assertThrows(LiftbridgeException.class,
+                () -> client.createStream("a", "a", StreamOptions.defaults()));
+        assertEquals(LiftbridgeException.Kind.STREAM_EXISTS, e.kind());
+        assertEquals("stream already exists", e.getMessage());
+        assertEquals(LiftbridgeException.Kind.NO_SUCH_STREAM,
+                assertThrows(LiftbridgeException.class, () -> client.deleteStream("a")).kind());
+        assertEquals(LiftbridgeException.Kind.INCORRECT_OFFSET, assertThrows(LiftbridgeException.class,
+                () -> client.publish("s", new byte[1], MessageOptions.create().partition(0))).kind());
+    }
+
+    @Test
+    void anUnreachableSeedIsSkippedAndNoneReachableIsUnavailable() throws Exception {
+        String addr = start(new APIGrpc.APIImplBase() {
+            @Override
+            public void fetchMetadata(Api.FetchMetadataRequest r, StreamObserver<Api.FetchMetadataResponse> o) {
+                o.onNext(metadata(server.getPort(), 1));
+                o.onCompleted();
+            }
+        });
+        int deadPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            deadPort = s.getLocalPort();
+        }
+        client = LiftbridgeClient.builder().seeds("127.0.0.1:" + deadPort, addr).build();
+        assertEquals(1, client.fetchMetadata().partitionCount("s"));
+        client.close();
+        client = LiftbridgeClient.connect("127.0.0.1:" + deadPort);
+        LiftbridgeException e = assertThrows(LiftbridgeException.class, () -> client.fetchMetadata());
+        assertEquals(LiftbridgeException.Kind.UNAVAILABLE, e.kind());
+        assertTrue(e.getMessage().startsWith("no broker reachable at 127.0.0.1:" + deadPort), e.getMessage());
+    }
+
+    @Test
+    void subscribeConsumesTheHandshakeAndTheBrokerNeverRunsAheadOfTheWindow() throws Exception {
+        int total = 50_000;
+        AtomicInteger sent = new AtomicInteger();
+        String addr = start(new APIGrpc.APIImplBase() {
+            @Override
+            public void fetchMetadata(Api.FetchMetadataRequest r, StreamObserver<Api.FetchMetadataResponse> o) {
+                o.onNext(metadata(server.getPort(), 1));
+                o.onCompleted();
+            }
+
+            @Override
+            public void subscribe(Api.SubscribeRequest r, StreamObserver<Api.Message> o) {
+                ServerCallStreamObserver<Api.Message> so = (ServerCallStreamObserver<Api.Message>) o;
+                so.onNext(Api.Message.getDefaultInstance()); // handshake
+                so.setOnReadyHandler(() -> {
+                    while (so.isReady() && sent.get() < total) {
+                        int n = sent.getAndIncrement();
+                        so.onNext(Api.Message.newBuilder().setOffset(n).setStream("s")
+                                .setValue(ByteString.copyFrom(new byte[256])).build());
+                        if (n == total - 1) {
+                            so.onError(Status.RESOURCE_EXHAUSTED.withDescription("Stop offset reached")
+                                    .asException());
+                        }
+                    }
+                });
+            }
+        });
+        client = LiftbridgeClient.connect(addr);
+        Subscription sub = client.subscribe("s", SubscriptionOptions.create().startAtEarliest().window(64));
+        Api.Message first = sub.poll(Duration.ofSeconds(5));
+        assertEquals(0, first.getOffset(), "the empty handshake message is not delivered");
+        // While the reader waits, the broker can only fill the window and the transport's buffer
+        // (64 KiB of HTTP/2 flow control by default), not the whole partition.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+        while (System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertTrue(sent.get() < 5_000, "broker ran ahead of a reader that did not read: " + sent.get());
+        long expected = 1;
+        for (Api.Message m; (m = sub.poll(Duration.ofSeconds(5))) != null; expected++) {
+            assertEquals(expected, m.getOffset());
+        }
+        assertEquals(total, expected);
+        assertEquals(Subscription.End.STOP_REACHED, sub.end());
+    }
+
+    @Test
+    void subscribeErrorsBeforeTheHandshakeFailTheCall() throws Exception {
+        String addr = start(new APIGrpc.APIImplBase() {
+            @Override
+            public void fetchMetadata(Api.FetchMetadataRequest r, StreamObserver<Api.FetchMetadataResponse> o) {
+                o.onNext(metadata(server.getPort(), 1));
+                o.onCompleted();
+            }
+
+            @Override
+            public void subscribe(Api.SubscribeRequest r, StreamObserver<Api.Message> o) {
+                o.onError(Status.INVALID_ARGUMENT.withDescription("Stop offset is before start offset: 1 < 5")
+                        .asException());
+            }
+        });
+        client = LiftbridgeClient.connect(addr);
+        LiftbridgeException e = assertThrows(LiftbridgeException.class,
+                () -> client.subscribe("s", SubscriptionOptions.create().startAtOffset(5).stopAtOffset(1)));
+        assertEquals(LiftbridgeException.Kind.INVALID_ARGUMENT, e.kind());
+        assertEquals("Stop offset is before start offset: 1 < 5", e.getMessage());
+    }
+
+    @Test
+    void asyncPublishesMatchAcksByCorrelationIdInAnyOrderAndTimeOut() throws Exception {
+        String addr = start(new APIGrpc.APIImplBase() {
+            @Override
+            public StreamObserver<Api.PublishRequest> publishAsync(StreamObserver<Api.PublishResponse> o) {
+                List<Api.PublishRequest> batch = new ArrayList<>();
+                return new StreamObserver<>() {
+                    @Override
+                    public void onNext(Api.PublishRequest r) {
+                        if (r.getValue().toStringUtf8().equals("drop")) {
+                            return; // never acked
+                        }
+                        batch.add(r);
+                        if (batch.size() == 3) { // answer in reverse order
+                            for (int i = batch.size() - 1; i >= 0; i--) {
+                                Api.PublishRequest q = batch.get(i);
+                                if (q.getValue().toStringUtf8().equals("bad")) {
+                                    o.onNext(Api.PublishResponse.newBuilder()
+                                            .setCorrelationId(q.getCorrelationId())
+                                            .setAck(Api.Ack.getDefaultInstance())
+                                            .setAsyncError(Api.PublishAsyncError.newBuilder()
+                                                    .setCode(Api.PublishAsyncError.Code.READONLY)
+                                                    .setMessage("readonly partition: 0"))
+                                            .build());
+                                } else {
+                                    o.onNext(Api.PublishResponse.newBuilder().setAck(Api.Ack.newBuilder()
+                                            .setCorrelationId(q.getCorrelationId()).setOffset(i)
+                                            .setStream(q.getStream())).build());
+                                }
+                            }
+                            batch.clear();
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        o.onCompleted();
+                    }
+                };
+            }
+        });
+        client = LiftbridgeClient.builder().seeds(addr).ackTimeout(Duration.ofMillis(300)).build();
+        CompletableFuture<Api.Ack> a = client.publishAsync("s", "a".getBytes(), MessageOptions.create().partition(0));
+        CompletableFuture<Api.Ack> b = client.publishAsync("s", "bad".getBytes(), MessageOptions.create().partition(0));
+        CompletableFuture<Api.Ack> c = client.publishAsync("s", "c".getBytes(),
+                MessageOptions.create().partition(0).correlationId("mine"));
+        CompletableFuture<Api.Ack> d = client.publishAsync("s", "drop".getBytes(), MessageOptions.create().partition(0));
+        CompletableFuture<Api.Ack> none = client.publishAsync("s", "x".getBytes(),
+                MessageOptions.create().partition(0).ackPolicy(Api.AckPolicy.NONE));
+        assertEquals(0, a.get(5, TimeUnit.SECONDS).getOffset());
+        assertEquals("mine", c.get(5, TimeUnit.SECONDS).getCorrelationId());
+        assertEquals(2, c.get().getOffset());
+        ExecutionException e = assertThrows(ExecutionException.class, () -> b.get(5, TimeUnit.SECONDS));
+        assertEquals(LiftbridgeException.Kind.READONLY_PARTITION, ((LiftbridgeException) e.getCause()).kind());
+        e = assertThrows(ExecutionException.class, () -> d.get(5, TimeUnit.SECONDS));
+        assertEquals(LiftbridgeException.Kind.ACK_TIMEOUT, ((LiftbridgeException) e.getCause()).kind());
+        assertNull(none.get(1, TimeUnit.SECONDS), "ack policy NONE completes at once with no ack");
+    }
+}
