@@ -43,6 +43,7 @@ public enum MetadataError {
     NO_ISR_CANDIDATES(Status.Code.FAILED_PRECONDITION, "No ISR candidates"),
     ISR_CHANGE_FAILED(Status.Code.INTERNAL, "Failed to change ISR: %s"),
     LEADER_CHANGE_FAILED(Status.Code.INTERNAL, "Failed to change partition leader: %s"),
+    ACTIVITY_FAILED(Status.Code.INTERNAL, "Failed to record published activity: %s"),
 
     // Cluster-wide (§3.1)
     NO_KNOWN_LEADER(Status.Code.INTERNAL, "no known metadata leader"),
