@@ -1,0 +1,317 @@
+package lb.broker.metadata;
+
+import io.liftbridge.proto.Api;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+
+/**
+ * The front the API layer calls to change metadata: validates a request (wire-contract
+ * §3.2–3.5, in upstream's order), makes the controller's decisions (replication factor,
+ * replica placement, leader choice, event timestamps from the injected clock), proposes the
+ * command to the {@link CommandLog} and turns the FSM's result into a value or a
+ * {@link MetadataException} carrying the Liftbridge status.
+ *
+ * <p>Thread-safe; any thread may call. The returned futures complete on the log's apply
+ * thread: continue with {@code *Async} methods on your own executor, never block the apply
+ * thread. Failures: {@link MetadataException} (catalog status; validation and FSM rejections,
+ * log failures wrapped as Internal {@code Failed to ...}) or {@link NotLeaderException} when
+ * this node may not propose (the API layer forwards to {@link NotLeaderException#leaderId()}).
+ * Requests are checked against the current view before proposing for a fast answer; the FSM
+ * checks again when applying, so a race between two proposers is still decided in log order.
+ */
+public final class MetadataController {
+    private final CommandLog log;
+    private final MetadataFsm fsm;
+    private final Supplier<List<String>> clusterServers;
+    private final Clock clock;
+
+    /**
+     * @param clusterServers the cluster's server ids in configuration order (Raft configuration;
+     *                       a single node: just itself)
+     * @param clock          the controller clock for creation and event timestamps
+     */
+    public MetadataController(CommandLog log, MetadataFsm fsm, Supplier<List<String>> clusterServers, Clock clock) {
+        this.log = Objects.requireNonNull(log);
+        this.fsm = Objects.requireNonNull(fsm);
+        this.clusterServers = Objects.requireNonNull(clusterServers);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    /** The metadata as applied locally. */
+    public MetadataView view() {
+        return fsm.view();
+    }
+
+    /** CreateStream from a client: validates as wire-contract §3.2 and creates the stream. */
+    public CompletableFuture<StreamInfo> createStream(Api.CreateStreamRequest request) {
+        return createStream(StreamSpec.fromRequest(request), false);
+    }
+
+    /**
+     * Creates a stream. {@code internal} is for the controller's own {@link InternalStreams}
+     * (reserved names allowed).
+     */
+    public CompletableFuture<StreamInfo> createStream(StreamSpec spec, boolean internal) {
+        byte[] command;
+        try {
+            command = createCommand(spec, internal);
+        } catch (MetadataException | NotLeaderException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return propose(command, StreamInfo.class, MetadataError.CREATE_FAILED);
+    }
+
+    private byte[] createCommand(StreamSpec spec, boolean internal) throws NotLeaderException {
+        if (spec.name().isEmpty()) {
+            throw MetadataException.of(MetadataError.NAME_EMPTY);
+        }
+        if (!Subjects.isValid(spec.subject())) {
+            throw MetadataException.of(MetadataError.SUBJECT_INVALID);
+        }
+        if (!internal && InternalStreams.isReserved(spec.name())) {
+            throw MetadataException.of(MetadataError.STREAM_RESERVED);
+        }
+        if (spec.partitions() < 1) {
+            throw MetadataException.of(MetadataError.PARTITIONS_INVALID, spec.partitions());
+        }
+        var problem = spec.overrides().problem();
+        if (problem.isPresent()) {
+            throw MetadataException.of(MetadataError.STREAM_CONFIG_INVALID, problem.get());
+        }
+        if (Boolean.TRUE.equals(spec.overrides().encryption())) {
+            throw MetadataException.of(MetadataError.ENCRYPTION_UNAVAILABLE,
+                    "encryption at rest is not supported by this broker yet; create the stream without encryption");
+        }
+        requireLeader();
+        List<String> servers = clusterServers.get();
+        int rf = spec.replicationFactor() == -1 ? servers.size() : spec.replicationFactor();
+        if (rf <= 0) {
+            throw MetadataException.of(MetadataError.REPLICATION_FACTOR_INVALID, rf);
+        }
+        if (rf > servers.size()) {
+            throw MetadataException.of(MetadataError.REPLICATION_FACTOR_TOO_LARGE, rf, servers.size());
+        }
+        MetadataView v = fsm.view();
+        if (v.stream(spec.name()) != null) {
+            throw MetadataException.of(MetadataError.STREAM_EXISTS);
+        }
+        var placements = ReplicaPlacer.place(servers, v, rf, spec.partitions());
+        return MetadataCommands.createStream(spec, rf, placements, internal, nowNs());
+    }
+
+    /** Creates {@code spec} unless a stream of that name exists (the controller's internal streams). */
+    public CompletableFuture<StreamInfo> ensureInternalStream(StreamSpec spec) {
+        StreamInfo existing = fsm.view().stream(spec.name());
+        if (existing != null) {
+            return CompletableFuture.completedFuture(existing);
+        }
+        return createStream(spec, true).exceptionallyCompose(e -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof MetadataException me && me.error() == MetadataError.STREAM_EXISTS) {
+                return CompletableFuture.completedFuture(fsm.view().stream(spec.name()));
+            }
+            return CompletableFuture.failedFuture(cause);
+        });
+    }
+
+    /** DeleteStream (wire-contract §3.3). Completes with the deleted stream. */
+    public CompletableFuture<StreamInfo> deleteStream(String name) {
+        if (InternalStreams.isReserved(name)) {
+            return CompletableFuture.failedFuture(MetadataException.of(MetadataError.STREAM_RESERVED));
+        }
+        if (fsm.view().stream(name) == null) {
+            return CompletableFuture.failedFuture(MetadataException.of(MetadataError.STREAM_NOT_EXIST));
+        }
+        return checkedPropose(() -> MetadataCommands.deleteStream(name, nowNs()), StreamInfo.class,
+                MetadataError.DELETE_FAILED);
+    }
+
+    /** PauseStream (wire-contract §3.4); empty {@code partitions} = all. Reserved streams may be paused. */
+    public CompletableFuture<StreamInfo> pauseStream(String name, List<Integer> partitions, boolean resumeAll) {
+        List<Integer> ids;
+        try {
+            ids = resolvePartitions(name, partitions);
+        } catch (MetadataException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return checkedPropose(() -> MetadataCommands.pauseStream(name, ids, resumeAll, nowNs()), StreamInfo.class,
+                MetadataError.PAUSE_FAILED);
+    }
+
+    /**
+     * Resumes paused partitions (publish with resumeAll, Subscribe with resume, cursors); empty
+     * {@code partitions} = every paused partition. Partitions that are not paused are left as they are.
+     */
+    public CompletableFuture<StreamInfo> resumePartitions(String name, List<Integer> partitions) {
+        List<Integer> ids;
+        try {
+            ids = resolvePartitions(name, partitions);
+        } catch (MetadataException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return checkedPropose(() -> MetadataCommands.resumeStream(name, ids, nowNs()), StreamInfo.class,
+                MetadataError.RESUME_FAILED);
+    }
+
+    /** SetStreamReadonly (wire-contract §3.5); empty {@code partitions} = all. */
+    public CompletableFuture<StreamInfo> setStreamReadonly(String name, List<Integer> partitions, boolean readonly) {
+        List<Integer> ids;
+        try {
+            ids = resolvePartitions(name, partitions);
+        } catch (MetadataException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return checkedPropose(() -> MetadataCommands.setReadonly(name, ids, readonly, nowNs()), StreamInfo.class,
+                MetadataError.READONLY_FAILED);
+    }
+
+    /** Pause/readonly partition resolution, in upstream's order (§3.4 rows 2–5). */
+    private List<Integer> resolvePartitions(String name, List<Integer> partitions) {
+        StreamInfo s = fsm.view().stream(name);
+        if (partitions.isEmpty()) {
+            if (s == null) {
+                throw MetadataException.of(MetadataError.STREAM_NOT_FOUND);
+            }
+            return s.partitionIds();
+        }
+        if (s == null) {
+            throw MetadataException.of(MetadataError.STREAM_NOT_EXIST);
+        }
+        List<Integer> ids = new ArrayList<>(partitions.size());
+        for (int id : partitions) {
+            if (s.partition(id) == null) {
+                throw MetadataException.of(MetadataError.PARTITION_NOT_EXIST);
+            }
+            if (!ids.contains(id)) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    /** Makes {@code leader} (an ISR member) the partition's leader; the leader epoch moves to the entry's index. */
+    public CompletableFuture<PartitionInfo> changeLeader(String stream, int partition, String leader) {
+        PartitionInfo p;
+        try {
+            p = requirePartition(stream, partition);
+        } catch (MetadataException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (!p.isr().contains(leader)) {
+            return CompletableFuture.failedFuture(MetadataException.of(MetadataError.NOT_A_REPLICA, leader + " (in sync)"));
+        }
+        return checkedPropose(() -> MetadataCommands.changeLeader(stream, partition, leader, nowNs()),
+                PartitionInfo.class, MetadataError.LEADER_CHANGE_FAILED);
+    }
+
+    /**
+     * Replaces a failed partition leader with the ISR member of smallest leader load
+     * (behavior.md §9.5); FailedPrecondition {@code No ISR candidates} when the ISR has no one else.
+     */
+    public CompletableFuture<PartitionInfo> electLeader(String stream, int partition) {
+        PartitionInfo p;
+        try {
+            p = requirePartition(stream, partition);
+        } catch (MetadataException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String candidate = ReplicaPlacer.electLeader(p, fsm.view());
+        if (candidate == null) {
+            return CompletableFuture.failedFuture(MetadataException.of(MetadataError.NO_ISR_CANDIDATES));
+        }
+        return changeLeader(stream, partition, candidate);
+    }
+
+    /** Removes {@code replica} from the ISR, as requested by {@code leader} at {@code leaderEpoch}. */
+    public CompletableFuture<PartitionInfo> shrinkIsr(String stream, int partition, String replica, String leader,
+                                                      long leaderEpoch) {
+        try {
+            requirePartition(stream, partition);
+        } catch (MetadataException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return checkedPropose(() -> MetadataCommands.shrinkIsr(stream, partition, replica, leader, leaderEpoch,
+                nowNs()), PartitionInfo.class, MetadataError.ISR_CHANGE_FAILED);
+    }
+
+    /** Adds {@code replica} back to the ISR, as requested by {@code leader} at {@code leaderEpoch}. */
+    public CompletableFuture<PartitionInfo> expandIsr(String stream, int partition, String replica, String leader,
+                                                      long leaderEpoch) {
+        try {
+            requirePartition(stream, partition);
+        } catch (MetadataException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return checkedPropose(() -> MetadataCommands.expandIsr(stream, partition, replica, leader, leaderEpoch,
+                nowNs()), PartitionInfo.class, MetadataError.ISR_CHANGE_FAILED);
+    }
+
+    /** Records that the activity publisher has published every event up to {@code index}. */
+    public CompletableFuture<Void> recordActivity(long index) {
+        return checkedPropose(() -> MetadataCommands.publishActivity(index, nowNs()), Object.class,
+                MetadataError.ACTIVITY_FAILED).thenApply(r -> null);
+    }
+
+    private PartitionInfo requirePartition(String stream, int partition) {
+        StreamInfo s = fsm.view().stream(stream);
+        if (s == null) {
+            throw MetadataException.of(MetadataError.STREAM_NOT_EXIST);
+        }
+        PartitionInfo p = s.partition(partition);
+        if (p == null) {
+            throw MetadataException.of(MetadataError.PARTITION_NOT_EXIST);
+        }
+        return p;
+    }
+
+    private void requireLeader() throws NotLeaderException {
+        if (!log.isLeader()) {
+            throw new NotLeaderException(log.leaderId());
+        }
+    }
+
+    private <T> CompletableFuture<T> checkedPropose(Supplier<byte[]> command, Class<T> type, MetadataError onFailure) {
+        try {
+            requireLeader();
+        } catch (NotLeaderException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return propose(command.get(), type, onFailure);
+    }
+
+    private <T> CompletableFuture<T> propose(byte[] command, Class<T> type, MetadataError onFailure) {
+        CompletableFuture<Object> proposed;
+        try {
+            proposed = log.propose(command);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(MetadataException.withCause(onFailure, e, String.valueOf(e.getMessage())));
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        proposed.whenComplete((value, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (cause instanceof NotLeaderException || cause instanceof MetadataException) {
+                    result.completeExceptionally(cause);
+                } else {
+                    result.completeExceptionally(MetadataException.withCause(onFailure, cause, String.valueOf(cause.getMessage())));
+                }
+            } else if (value instanceof MetadataException rejected) {
+                result.completeExceptionally(rejected);
+            } else {
+                result.complete(value == null ? null : type.cast(value));
+            }
+        });
+        return result;
+    }
+
+    private long nowNs() {
+        Instant now = clock.instant();
+        return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
+    }
+}

@@ -1,0 +1,549 @@
+package lb.broker.nats;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One client connection: its parser, CONNECT options, subscriptions and outbound buffer.
+ *
+ * <p>Threads: the owning {@link IoLoop} reads, parses, handles every operation of this client,
+ * runs its timers and closes it; {@code subs}, {@code opts}, the parser and the ping state are
+ * touched only there. Any I/O thread may append a MSG to the outbound buffer (a publisher's
+ * thread delivers straight into subscribers' buffers) and may flush it; the buffer, its socket
+ * writes and the OP_WRITE interest are guarded by {@code outLock}. The slow-consumer limit caps
+ * the buffer: a frame that would take it past {@code maxPendingBytes} closes the connection
+ * instead, so memory never grows without bound.
+ */
+final class ClientSession implements ProtocolHandler {
+    private static final System.Logger LOG = System.getLogger("lb.broker.nats");
+    private static final byte[] PONG = "PONG\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PING = "PING\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NO_RESPONDERS_HEADER = "NATS/1.0 503\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int INITIAL_OUT = 32 * 1024;
+    /** Keep a big buffer after a burst only up to this size; beyond it, shrink when drained. */
+    private static final int RETAINED_OUT = 1024 * 1024;
+
+    final long cid;
+    final IoLoop loop;
+    final long[] touchEpoch;
+    private final EmbeddedNatsServer server;
+    private final SocketChannel channel;
+    private final String remote;
+    private final NatsServerOptions options;
+    private final ProtocolParser parser;
+    private final ConnectOptions opts = new ConnectOptions();
+    private final HashMap<String, Subscription> subs = new HashMap<>();
+    private SelectionKey key;
+    private boolean connectReceived;
+    private volatile boolean headersEnabled;
+    private volatile boolean echo = true;
+    private final long createdNs;
+    private long nextPingNs;
+    private int pingsOut;
+
+    private final ReentrantLock outLock = new ReentrantLock();
+    private byte[] out = new byte[INITIAL_OUT];
+    private ByteBuffer outView = ByteBuffer.wrap(out);
+    private int outLen;
+    private boolean writeInterest;
+    private boolean closed; // guarded by outLock; once true nothing is buffered or written
+    private final AtomicBoolean closing = new AtomicBoolean();
+
+    ClientSession(EmbeddedNatsServer server, IoLoop loop, SocketChannel channel, long cid, String remote, long nowNs) {
+        this.server = server;
+        this.loop = loop;
+        this.channel = channel;
+        this.cid = cid;
+        this.remote = remote;
+        this.options = server.options();
+        this.parser = new ProtocolParser(this, options.maxControlLineBytes(), options.maxPayloadBytes());
+        this.touchEpoch = new long[server.ioThreadCount()];
+        java.util.Arrays.fill(touchEpoch, -1);
+        this.createdNs = nowNs;
+        this.nextPingNs = nowNs + options.pingInterval().toNanos();
+    }
+
+    /** On the owner thread, once registered: sends INFO. */
+    void onRegistered(SelectionKey key) {
+        this.key = key;
+        appendControl(server.infoLine(cid, remote));
+        loop.touch(this);
+    }
+
+    String describe() {
+        return "cid:" + cid + " " + remote + (opts.name.isEmpty() ? "" : " name:" + opts.name);
+    }
+
+    // ---- reading (owner thread) ----
+
+    void onReadable() {
+        ByteBuffer rb = loop.readBuffer;
+        byte[] ra = loop.readArray;
+        for (int round = 0; round < 4 && !closing.get(); round++) {
+            rb.clear();
+            int n;
+            try {
+                n = channel.read(rb);
+            } catch (IOException e) {
+                close("read failed: " + e.getMessage(), null);
+                return;
+            }
+            if (n < 0) {
+                close("client closed the connection", null);
+                return;
+            }
+            if (n == 0) {
+                return;
+            }
+            try {
+                parser.parse(ra, 0, n);
+            } catch (ProtocolException e) {
+                close(e.getMessage(), e.clientError());
+                return;
+            } catch (RuntimeException e) {
+                // A bug must cost this connection only, never the I/O thread and its other clients.
+                LOG.log(Level.ERROR, "NATS " + describe() + ": internal error, closing the connection", e);
+                close("internal error: " + e, null);
+                return;
+            } finally {
+                loop.flushTouched();
+            }
+            if (n < ra.length) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void beforeOp(boolean isConnect) throws ProtocolException {
+        if (!connectReceived && !isConnect && options.authRequired()) {
+            throw new ProtocolException(ProtocolException.AUTH_VIOLATION, "operation before CONNECT while auth is required");
+        }
+    }
+
+    @Override
+    public void onConnect(byte[] buf, int off, int len) throws ProtocolException {
+        try {
+            opts.apply(buf, off, len);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(null, e.getMessage());
+        }
+        if (options.authRequired() && !authenticated()) {
+            throw new ProtocolException(ProtocolException.AUTH_VIOLATION, "authentication error");
+        }
+        if (opts.noResponders && !opts.headers) {
+            throw new ProtocolException(ProtocolException.NO_RESPONDERS_NEEDS_HEADERS, "no_responders without headers");
+        }
+        connectReceived = true;
+        headersEnabled = opts.headers;
+        echo = opts.echo;
+        parser.headersAllowed(opts.headers);
+        if (opts.verbose) {
+            sendControl(OK);
+        }
+    }
+
+    private boolean authenticated() {
+        if (options.token() != null) {
+            return equal(options.token(), opts.authToken);
+        }
+        return equal(options.user(), opts.user) & equal(options.password(), opts.pass);
+    }
+
+    private static boolean equal(String expected, String given) {
+        return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void onPub(byte[] args, int subjectOff, int subjectLen, int replyOff, int replyLen,
+                      byte[] payload, int payloadOff, int headerLen, int totalLen) {
+        if (opts.pedantic && !Subjects.isValidLiteral(args, subjectOff, subjectLen)) {
+            sendErr(ProtocolException.INVALID_PUB_SUBJECT); // nats-server still delivers it
+        }
+        if (opts.verbose) {
+            sendControl(OK); // before any delivery to ourselves, in nats-server's order
+        }
+        MatchResult r = loop.cache.match(args, subjectOff, subjectLen);
+        int delivered = 0;
+        for (Subscription sub : r.plain) {
+            delivered += deliver(sub, args, subjectOff, subjectLen, replyOff, replyLen, payload, payloadOff, headerLen, totalLen);
+        }
+        for (Subscription[] group : r.queueGroups) {
+            int n = group.length;
+            int start = loop.nextRandom(n);
+            for (int k = 0; k < n; k++) {
+                Subscription sub = group[(start + k) % n];
+                if (deliver(sub, args, subjectOff, subjectLen, replyOff, replyLen, payload, payloadOff, headerLen, totalLen) == 1) {
+                    delivered++;
+                    break;
+                }
+            }
+        }
+        if (delivered == 0 && replyLen > 0 && opts.noResponders) {
+            sendNoResponders(args, replyOff, replyLen);
+        }
+    }
+
+    private int deliver(Subscription sub, byte[] args, int subjectOff, int subjectLen, int replyOff, int replyLen,
+                        byte[] payload, int payloadOff, int headerLen, int totalLen) {
+        ClientSession target = sub.client;
+        if (target == this && !echo) {
+            return 0;
+        }
+        int claim = sub.claim();
+        if (claim == 0) {
+            return 0;
+        }
+        boolean ok = target.enqueueMsg(args, subjectOff, subjectLen, replyOff, replyLen, sub.sidBytes,
+                payload, payloadOff, headerLen, totalLen);
+        if (claim == 2) {
+            target.removeFromAnyThread(sub);
+        }
+        if (ok) {
+            loop.touch(target);
+        }
+        return ok ? 1 : 0;
+    }
+
+    /** A request with no subscribers: answer its reply subject with a 503 status, as nats-server does. */
+    private void sendNoResponders(byte[] args, int replyOff, int replyLen) {
+        MatchResult r = server.trie().match(ProtocolParser.ascii(args, replyOff, replyOff + replyLen));
+        for (Subscription sub : r.plain) {
+            if (sub.client == this) {
+                enqueueMsg(args, replyOff, replyLen, 0, 0, sub.sidBytes, NO_RESPONDERS_HEADER, 0,
+                        NO_RESPONDERS_HEADER.length, NO_RESPONDERS_HEADER.length);
+                loop.touch(this);
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void onSub(String subject, String queue, String sid) {
+        if (!Subjects.isValidSubscribe(subject) || (queue != null && !Subjects.isValidQueue(queue))) {
+            sendErr(ProtocolException.INVALID_SUBJECT);
+            return;
+        }
+        if (!subs.containsKey(sid) && !closing.get()) { // nats-server ignores a SUB that reuses a sid
+            Subscription sub = new Subscription(this, subject, queue, sid);
+            subs.put(sid, sub);
+            server.trie().insert(sub);
+        }
+        if (opts.verbose) {
+            sendControl(OK);
+        }
+    }
+
+    @Override
+    public void onUnsub(String sid, long max) {
+        Subscription sub = subs.get(sid);
+        if (sub != null) {
+            if (max > 0 && max > sub.delivered()) {
+                sub.maxMessages(max);
+                if (sub.delivered() >= max) { // the last one raced in while we set the limit
+                    removeOnOwner(sub);
+                }
+            } else {
+                removeOnOwner(sub);
+            }
+        }
+        if (opts.verbose) {
+            sendControl(OK);
+        }
+    }
+
+    private void removeOnOwner(Subscription sub) {
+        sub.markRemoved();
+        server.trie().remove(sub);
+        subs.remove(sub.sid, sub);
+    }
+
+    /** Auto-unsubscribe after the last allowed message, possibly from a publisher's thread. */
+    void removeFromAnyThread(Subscription sub) {
+        sub.markRemoved();
+        server.trie().remove(sub);
+        loop.execute(() -> subs.remove(sub.sid, sub));
+    }
+
+    @Override
+    public void onPing() {
+        sendControl(PONG);
+    }
+
+    @Override
+    public void onPong() {
+        pingsOut = 0;
+    }
+
+    // ---- timers (owner thread) ----
+
+    void onTick(long nowNs) {
+        if (closing.get()) {
+            return;
+        }
+        if (!connectReceived && options.authRequired() && nowNs - createdNs >= options.authTimeout().toNanos()) {
+            close("no CONNECT within the auth timeout", ProtocolException.AUTH_TIMEOUT);
+            return;
+        }
+        if (nowNs - nextPingNs >= 0) {
+            if (pingsOut >= options.maxPingsOut()) {
+                close("stale connection: " + pingsOut + " PINGs unanswered", ProtocolException.STALE);
+                return;
+            }
+            pingsOut++;
+            nextPingNs = nowNs + options.pingInterval().toNanos();
+            sendControl(PING);
+        }
+    }
+
+    // ---- outbound (any thread, under outLock) ----
+
+    private void sendControl(byte[] line) {
+        appendControl(line);
+        loop.touch(this);
+    }
+
+    private void sendErr(String text) {
+        sendControl(("-ERR '" + text + "'\r\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Appends a control line; not subject to the slow-consumer limit (they are tiny and rare). */
+    private void appendControl(byte[] line) {
+        outLock.lock();
+        try {
+            if (!closed) {
+                ensure(line.length);
+                System.arraycopy(line, 0, out, outLen, line.length);
+                outLen += line.length;
+            }
+        } finally {
+            outLock.unlock();
+        }
+    }
+
+    /**
+     * Appends {@code MSG subject sid [reply] size} or {@code HMSG ...} and the payload. A client
+     * that did not ask for headers gets the payload without them, as nats-server does. Returns
+     * false if the connection is closed or has just been cut as a slow consumer.
+     */
+    boolean enqueueMsg(byte[] args, int subjectOff, int subjectLen, int replyOff, int replyLen, byte[] sid,
+                       byte[] payload, int payloadOff, int headerLen, int totalLen) {
+        boolean withHeaders = headerLen >= 0 && headersEnabled;
+        if (headerLen >= 0 && !withHeaders) {
+            payloadOff += headerLen;
+            totalLen -= headerLen;
+        }
+        int frame = 6 + subjectLen + 1 + sid.length + 1 + replyLen + 22 + 2 + totalLen + 2;
+        boolean slow = false;
+        int pending = 0;
+        outLock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            if ((long) outLen + frame > options.maxPendingBytes()) {
+                slow = true;
+                pending = outLen;
+            } else {
+                ensure(frame);
+                byte[] o = out;
+                int p = outLen;
+                if (withHeaders) {
+                    o[p++] = 'H';
+                }
+                o[p++] = 'M';
+                o[p++] = 'S';
+                o[p++] = 'G';
+                o[p++] = ' ';
+                System.arraycopy(args, subjectOff, o, p, subjectLen);
+                p += subjectLen;
+                o[p++] = ' ';
+                System.arraycopy(sid, 0, o, p, sid.length);
+                p += sid.length;
+                o[p++] = ' ';
+                if (replyLen > 0) {
+                    System.arraycopy(args, replyOff, o, p, replyLen);
+                    p += replyLen;
+                    o[p++] = ' ';
+                }
+                if (withHeaders) {
+                    p = writeInt(o, p, headerLen);
+                    o[p++] = ' ';
+                }
+                p = writeInt(o, p, totalLen);
+                o[p++] = '\r';
+                o[p++] = '\n';
+                System.arraycopy(payload, payloadOff, o, p, totalLen);
+                p += totalLen;
+                o[p++] = '\r';
+                o[p++] = '\n';
+                outLen = p;
+            }
+        } finally {
+            outLock.unlock();
+        }
+        if (slow) {
+            LOG.log(Level.WARNING, "NATS {0}: slow consumer, {1} bytes pending (limit {2}); disconnecting",
+                    describe(), pending, options.maxPendingBytes());
+            close("slow consumer", null);
+            return false;
+        }
+        return true;
+    }
+
+    private static int writeInt(byte[] o, int p, int v) {
+        if (v == 0) {
+            o[p] = '0';
+            return p + 1;
+        }
+        int digits = 0;
+        for (int t = v; t > 0; t /= 10) {
+            digits++;
+        }
+        int end = p + digits;
+        for (int i = end - 1; i >= p; i--) {
+            o[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        return end;
+    }
+
+    private void ensure(int extra) {
+        int need = outLen + extra;
+        if (need > out.length) {
+            int cap = out.length;
+            while (cap < need) {
+                cap = cap * 2;
+            }
+            out = java.util.Arrays.copyOf(out, cap);
+            outView = ByteBuffer.wrap(out);
+        }
+    }
+
+    /**
+     * Writes what is buffered, without blocking. Called by {@code current}'s thread after it
+     * handled a read (one write per drain), and by the owner when the socket becomes writable.
+     * A partial write leaves the rest to the owner's OP_WRITE; while that is pending, other
+     * threads do not try.
+     */
+    void flush(IoLoop current) {
+        String failure = null;
+        outLock.lock();
+        try {
+            if (closed || outLen == 0 || key == null || (writeInterest && current != loop)) {
+                return;
+            }
+            outView.clear().limit(outLen);
+            int n;
+            try {
+                n = channel.write(outView);
+            } catch (IOException e) {
+                failure = "write failed: " + e.getMessage();
+                outLen = 0;
+                n = 0;
+            }
+            if (failure == null) {
+                outLen -= n;
+                if (outLen > 0) {
+                    System.arraycopy(out, n, out, 0, outLen);
+                    if (!writeInterest) {
+                        writeInterest = true;
+                        key.interestOpsOr(SelectionKey.OP_WRITE);
+                        if (current != loop) {
+                            loop.wakeup();
+                        }
+                    }
+                } else {
+                    if (writeInterest) {
+                        writeInterest = false;
+                        key.interestOpsAnd(~SelectionKey.OP_WRITE);
+                    }
+                    if (out.length > RETAINED_OUT) {
+                        out = new byte[INITIAL_OUT];
+                        outView = ByteBuffer.wrap(out);
+                    }
+                }
+            }
+        } finally {
+            outLock.unlock();
+        }
+        if (failure != null) {
+            close(failure, null);
+        }
+    }
+
+    boolean hasPendingOutput() {
+        outLock.lock();
+        try {
+            return !closed && outLen > 0;
+        } finally {
+            outLock.unlock();
+        }
+    }
+
+    // ---- closing ----
+
+    boolean isClosing() {
+        return closing.get();
+    }
+
+    /**
+     * Closes the connection, first queueing {@code -ERR 'clientError'} when not null. Safe from
+     * any thread and idempotent; the socket is closed and the subscriptions removed on the
+     * owner thread.
+     */
+    void close(String reason, String clientError) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        if (clientError != null) {
+            appendControl(("-ERR '" + clientError + "'\r\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        Level level = clientError != null || reason.startsWith("slow") || reason.startsWith("internal") ? Level.INFO : Level.DEBUG;
+        if (LOG.isLoggable(level)) {
+            LOG.log(level, "NATS {0}: closing: {1}", describe(), reason);
+        }
+        if (loop.inLoop()) {
+            finishClose();
+        } else {
+            loop.execute(this::finishClose);
+        }
+    }
+
+    /** Owner thread: last flush (best effort, non-blocking), close the socket, drop subscriptions. */
+    void finishClose() {
+        flush(loop);
+        outLock.lock();
+        try {
+            closed = true;
+            outLen = 0;
+            if (key != null) {
+                key.cancel();
+            }
+        } finally {
+            outLock.unlock();
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Nothing is left to save on a socket we are discarding; record why it failed.
+            LOG.log(Level.DEBUG, "NATS " + describe() + ": close failed", e);
+        }
+        for (Subscription sub : new ArrayList<>(subs.values())) {
+            sub.markRemoved();
+            server.trie().remove(sub);
+        }
+        subs.clear();
+        loop.onClosed(this);
+    }
+}
