@@ -68,6 +68,18 @@ final class PartitionWriter {
         } else {
             dispatcher.subscribe(partition.subject(), partition.group());
         }
+        // Round trip to the NATS server so that the subscription is registered before the
+        // partition reports itself leading: a publish right after CreateStream or a resume
+        // must not race past it.
+        try {
+            host.nats().flush(java.time.Duration.ofSeconds(2));
+        } catch (java.util.concurrent.TimeoutException | InterruptedException | IllegalStateException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.log(Level.WARNING, "partition " + partition.name()
+                    + ": NATS did not confirm the subscription in time", e);
+        }
     }
 
     private void onNatsMessage(Message m) throws InterruptedException {

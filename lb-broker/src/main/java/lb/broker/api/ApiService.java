@@ -1,0 +1,376 @@
+package lb.broker.api;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.liftbridge.proto.APIGrpc;
+import io.liftbridge.proto.Api;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import lb.broker.metadata.EventTimestamps;
+import lb.broker.metadata.MetadataView;
+import lb.broker.metadata.PartitionInfo;
+import lb.broker.metadata.StreamInfo;
+import lb.broker.partition.Partition;
+import lb.client.envelope.Envelope;
+
+/**
+ * Liftbridge's gRPC service {@code proto.API} (wire-contract §3): validates each request in
+ * upstream's order, calls the metadata controller, the partitions or NATS, and answers with
+ * upstream's statuses. Consumer-group RPCs are answered by {@code APIImplBase}'s Unimplemented
+ * until groups land.
+ *
+ * <p>Threads: the server runs handlers on virtual threads, so waiting for a metadata proposal or
+ * an ack blocks only that call. Subscribe runs one {@link SubscribeSession} per call.
+ *
+ * <p>Deliberate differences from upstream (listed in the README): a unary Publish or
+ * PublishToSubject without a deadline waits for its ack up to the default timeout instead of
+ * returning at once without one (behavior.md §15.11); PublishToSubject maps an error ack to a
+ * status like Publish does (§15.12); a PublishAsync message that NATS refused is not counted as
+ * in flight (§15.14).
+ */
+public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseable {
+
+    private final BrokerContext ctx;
+    private final AckRouter acks;
+    private final CursorService cursors;
+
+    public ApiService(BrokerContext ctx) {
+        this.ctx = ctx;
+        this.acks = new AckRouter(ctx.nats(), ctx.namespace());
+        this.cursors = new CursorService(ctx, acks);
+    }
+
+    // ------------------------------------------------------------------ stream administration
+
+    @Override
+    public void createStream(Api.CreateStreamRequest req, StreamObserver<Api.CreateStreamResponse> out) {
+        unary(out, () -> {
+            await(ctx.controller().createStream(req));
+            return Api.CreateStreamResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void deleteStream(Api.DeleteStreamRequest req, StreamObserver<Api.DeleteStreamResponse> out) {
+        unary(out, () -> {
+            await(ctx.controller().deleteStream(req.getName()));
+            return Api.DeleteStreamResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void pauseStream(Api.PauseStreamRequest req, StreamObserver<Api.PauseStreamResponse> out) {
+        unary(out, () -> {
+            await(ctx.controller().pauseStream(req.getName(), req.getPartitionsList(), req.getResumeAll()));
+            return Api.PauseStreamResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void setStreamReadonly(Api.SetStreamReadonlyRequest req,
+                                  StreamObserver<Api.SetStreamReadonlyResponse> out) {
+        unary(out, () -> {
+            await(ctx.controller().setStreamReadonly(req.getName(), req.getPartitionsList(), req.getReadonly()));
+            return Api.SetStreamReadonlyResponse.getDefaultInstance();
+        });
+    }
+
+    // ------------------------------------------------------------------ subscribe
+
+    @Override
+    public void subscribe(Api.SubscribeRequest req, StreamObserver<Api.Message> out) {
+        ServerCallStreamObserver<Api.Message> call = (ServerCallStreamObserver<Api.Message>) out;
+        try {
+            new SubscribeSession(ctx, req, call).start(this::resume);
+        } catch (RuntimeException e) {
+            call.onError(Errors.toException(e));
+        }
+    }
+
+    // ------------------------------------------------------------------ metadata
+
+    @Override
+    public void fetchMetadata(Api.FetchMetadataRequest req, StreamObserver<Api.FetchMetadataResponse> out) {
+        unary(out, () -> {
+            MetadataView view = ctx.fsm().view();
+            Api.FetchMetadataResponse.Builder r = Api.FetchMetadataResponse.newBuilder();
+            r.addBrokers(Api.Broker.newBuilder()
+                    .setId(ctx.serverId())
+                    .setHost(ctx.advertisedHost())
+                    .setPort(ctx.port())
+                    .setPartitionCount(view.partitionLoad(ctx.serverId()))
+                    .setLeaderCount(view.leaderLoad(ctx.serverId())));
+            List<String> names = req.getStreamsCount() == 0
+                    ? new ArrayList<>(view.streams().keySet()) : req.getStreamsList();
+            for (String name : names) {
+                StreamInfo s = view.stream(name);
+                if (s == null) {
+                    r.addStreamMetadata(Api.StreamMetadata.newBuilder().setName(name)
+                            .setError(Api.StreamMetadata.Error.UNKNOWN_STREAM));
+                    continue;
+                }
+                Api.StreamMetadata.Builder sm = Api.StreamMetadata.newBuilder()
+                        .setName(s.name())
+                        .setSubject(s.subject())
+                        .setCreationTimestamp(s.creationTimestampNs());
+                for (PartitionInfo p : s.partitions().values()) {
+                    sm.putPartitions(p.id(), partitionMetadata(p));
+                }
+                r.addStreamMetadata(sm);
+            }
+            for (String group : req.getGroupsList()) {
+                r.addGroupMetadata(Api.ConsumerGroupMetadata.newBuilder().setGroupId(group)
+                        .setError(Api.ConsumerGroupMetadata.Error.UNKNOWN_GROUP));
+            }
+            return r.build();
+        });
+    }
+
+    @Override
+    public void fetchPartitionMetadata(Api.FetchPartitionMetadataRequest req,
+                                       StreamObserver<Api.FetchPartitionMetadataResponse> out) {
+        unary(out, () -> {
+            PartitionInfo p = ctx.fsm().view().partition(req.getStream(), req.getPartition());
+            if (p == null) {
+                throw ApiError.PARTITION_NOT_FOUND.exception();
+            }
+            Partition local = ctx.partitions().get(p.stream(), p.id());
+            if (local == null || !local.isLeading()) {
+                throw ApiError.NOT_LEADER_FOR_METADATA.exception();
+            }
+            return Api.FetchPartitionMetadataResponse.newBuilder().setMetadata(partitionMetadata(p)).build();
+        });
+    }
+
+    private Api.PartitionMetadata partitionMetadata(PartitionInfo p) {
+        Partition local = ctx.partitions().get(p.stream(), p.id());
+        return Api.PartitionMetadata.newBuilder()
+                .setId(p.id())
+                .setLeader(p.leader())
+                .addAllReplicas(p.replicas())
+                .addAllIsr(p.isr())
+                .setHighWatermark(local == null ? -1 : local.highWatermark())
+                .setNewestOffset(local == null ? -1 : local.newestOffset())
+                .setPaused(p.paused())
+                .setReadonly(p.readonly())
+                .setMessagesReceivedTimestamps(timestamps(local == null ? EventTimestamps.NEVER
+                        : local.messagesReceived()))
+                .setPauseTimestamps(timestamps(p.pauseTimestamps()))
+                .setReadonlyTimestamps(timestamps(p.readonlyTimestamps()))
+                .build();
+    }
+
+    private static Api.PartitionEventTimestamps timestamps(EventTimestamps t) {
+        return Api.PartitionEventTimestamps.newBuilder().setFirstTimestamp(t.firstNs())
+                .setLatestTimestamp(t.latestNs()).build();
+    }
+
+    // ------------------------------------------------------------------ publishing
+
+    @Override
+    public void publish(Api.PublishRequest req, StreamObserver<Api.PublishResponse> out) {
+        unary(out, () -> {
+            PartitionInfo p = checkPublish(req);
+            resume(p, ctx.fsm().view().stream(p.stream()).resumeAll());
+            String inbox = req.getAckInbox().isEmpty() ? acks.newInbox() : req.getAckInbox();
+            Api.Message env = envelope(req, p.subject(), inbox);
+            if (req.getAckPolicy() == Api.AckPolicy.NONE) {
+                publishNats(p.subject(), env);
+                return Api.PublishResponse.getDefaultInstance();
+            }
+            Api.Ack ack = publishAndAwait(p.subject(), env, inbox);
+            throwIfAckError(ack);
+            return Api.PublishResponse.newBuilder().setAck(ack).build();
+        });
+    }
+
+    @Override
+    public StreamObserver<Api.PublishRequest> publishAsync(StreamObserver<Api.PublishResponse> out) {
+        return new PublishAsyncSession(this, acks, (ServerCallStreamObserver<Api.PublishResponse>) out);
+    }
+
+    @Override
+    public void publishToSubject(Api.PublishToSubjectRequest req,
+                                 StreamObserver<Api.PublishToSubjectResponse> out) {
+        unary(out, () -> {
+            String inbox = req.getAckInbox().isEmpty() ? acks.newInbox() : req.getAckInbox();
+            Api.Message env = Api.Message.newBuilder()
+                    .setKey(req.getKey()).setValue(req.getValue()).setSubject(req.getSubject())
+                    .putAllHeaders(req.getHeadersMap()).setAckInbox(inbox)
+                    .setCorrelationId(req.getCorrelationId()).setAckPolicy(req.getAckPolicy())
+                    .build();
+            if (req.getAckPolicy() == Api.AckPolicy.NONE) {
+                publishNats(req.getSubject(), env);
+                return Api.PublishToSubjectResponse.getDefaultInstance();
+            }
+            Api.Ack ack = publishAndAwait(req.getSubject(), env, inbox);
+            throwIfAckError(ack);
+            return Api.PublishToSubjectResponse.newBuilder().setAck(ack).build();
+        });
+    }
+
+    /** Publish's and PublishAsync's checks, in upstream's order (§3.9 steps 1–6). */
+    PartitionInfo checkPublish(Api.PublishRequest req) {
+        if (req.getStream().isEmpty()) {
+            throw ApiError.NO_STREAM.exception();
+        }
+        MetadataView view = ctx.fsm().view();
+        StreamInfo s = view.stream(req.getStream());
+        if (s == null) {
+            throw ApiError.NO_SUCH_STREAM.exception(req.getStream());
+        }
+        PartitionInfo p = s.partition(req.getPartition());
+        if (p == null) {
+            throw ApiError.NO_SUCH_PUBLISH_PARTITION.exception(req.getPartition());
+        }
+        if (p.readonly()) {
+            throw ApiError.READONLY_PARTITION.exception(req.getPartition());
+        }
+        if (req.getAckPolicy() == Api.AckPolicy.NONE
+                && Boolean.TRUE.equals(s.overrides().optimisticConcurrencyControl())) {
+            throw ApiError.OCC_NEEDS_ACK.exception();
+        }
+        return p;
+    }
+
+    /**
+     * Publish's resume step (§3.9 step 7): with the stream's resumeAll flag every paused
+     * partition of the stream, else this one if paused.
+     */
+    void resume(PartitionInfo p, boolean resumeAll) {
+        StreamInfo s = ctx.fsm().view().stream(p.stream());
+        if (s == null) {
+            return;
+        }
+        List<Integer> paused = new ArrayList<>();
+        for (PartitionInfo q : s.partitions().values()) {
+            if (q.paused() && (resumeAll || q.id() == p.id())) {
+                paused.add(q.id());
+            }
+        }
+        if (!paused.isEmpty()) {
+            await(ctx.controller().resumePartitions(p.stream(), paused));
+        }
+    }
+
+    static Api.Message envelope(Api.PublishRequest req, String subject, String inbox) {
+        return Api.Message.newBuilder()
+                .setKey(req.getKey())
+                .setValue(req.getValue())
+                .setStream(req.getStream())
+                .setSubject(subject)
+                .putAllHeaders(req.getHeadersMap())
+                .setAckInbox(inbox)
+                .setCorrelationId(req.getCorrelationId())
+                .setAckPolicy(req.getAckPolicy())
+                .setOffset(req.getExpectedOffset())
+                .build();
+    }
+
+    void publishNats(String subject, Api.Message env) {
+        try {
+            acks.publish(subject, Envelope.encodePublish(env));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw ApiError.NATS_PUBLISH_FAILED.exception(e.getMessage());
+        }
+    }
+
+    /** Subscribes to the inbox, publishes, and waits for the first ack until the deadline. */
+    Api.Ack publishAndAwait(String subject, Api.Message env, String inbox) {
+        try (AckRouter.Pending pending = acks.awaitFirst(inbox)) {
+            publishNats(subject, env);
+            return pending.ack.get(remainingNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw ApiError.ACK_TIMEOUT.exception();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw Errors.toException(e);
+        }
+    }
+
+    /** Publish's ack-error mapping (§3.9 step 12). */
+    static void throwIfAckError(Api.Ack ack) {
+        switch (ack.getAckError()) {
+            case OK -> {
+            }
+            case INCORRECT_OFFSET -> throw ApiError.INCORRECT_OFFSET.exception();
+            case TOO_LARGE -> throw ApiError.TOO_LARGE.exception();
+            case ENCRYPTION -> throw ApiError.ENCRYPTION_FAILED.exception();
+            default -> throw ApiError.UNKNOWN_ACK_ERROR.exception();
+        }
+    }
+
+    /** Nanoseconds left of the call's deadline, or the default timeout when it has none. */
+    long remainingNanos() {
+        Deadline d = Context.current().getDeadline();
+        return d == null ? ctx.defaultTimeout().toNanos() : Math.max(0, d.timeRemaining(TimeUnit.NANOSECONDS));
+    }
+
+    // ------------------------------------------------------------------ cursors
+
+    @Override
+    public void setCursor(Api.SetCursorRequest req, StreamObserver<Api.SetCursorResponse> out) {
+        unary(out, () -> {
+            cursors.set(req, remainingNanos(), this);
+            return Api.SetCursorResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void fetchCursor(Api.FetchCursorRequest req, StreamObserver<Api.FetchCursorResponse> out) {
+        unary(out, () -> Api.FetchCursorResponse.newBuilder().setOffset(cursors.fetch(req, this)).build());
+    }
+
+    BrokerContext context() {
+        return ctx;
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    @FunctionalInterface
+    interface Handler<T> {
+        T handle() throws Exception;
+    }
+
+    private static <T> void unary(StreamObserver<T> out, Handler<T> h) {
+        T result;
+        try {
+            result = h.handle();
+        } catch (Exception e) {
+            out.onError(Errors.toException(e));
+            return;
+        }
+        out.onNext(result);
+        out.onCompleted();
+    }
+
+    /** Waits for a metadata proposal; its failure carries the status to answer with. */
+    static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
+        } catch (Exception e) {
+            throw Errors.toException(e);
+        }
+    }
+
+    static ByteString bytes(String s) {
+        return ByteString.copyFromUtf8(s);
+    }
+
+    @Override
+    public void close() {
+        acks.close();
+    }
+}

@@ -1,0 +1,178 @@
+package lb.broker.api;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.liftbridge.proto.Api;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import lb.broker.metadata.PartitionInfo;
+
+/**
+ * One PublishAsync call (wire-contract §3.10): a per-call ack inbox replaces the requests' own;
+ * each request is checked, published and counted in flight; acks become responses matched by
+ * correlation id; refusals become error responses with an empty ack. On half-close the call
+ * waits up to 5 s for acks still in flight, then ends OK.
+ *
+ * <p>Threads: gRPC delivers requests one at a time; acks arrive on the NATS dispatcher thread;
+ * responses are written under {@code lock} because the two sides interleave.
+ */
+final class PublishAsyncSession implements StreamObserver<Api.PublishRequest> {
+
+    private static final Logger LOG = Logger.getLogger(PublishAsyncSession.class.getName());
+    static final long DRAIN_MS = 5_000;
+
+    private final ApiService api;
+    private final ServerCallStreamObserver<Api.PublishResponse> call;
+    private final String inbox;
+    private final AutoCloseable listener;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition drained = lock.newCondition();
+    private int inFlight; // guarded by lock
+    private boolean ended; // guarded by lock
+
+    PublishAsyncSession(ApiService api, AckRouter acks, ServerCallStreamObserver<Api.PublishResponse> call) {
+        this.api = api;
+        this.call = call;
+        this.inbox = acks.newInbox();
+        this.listener = acks.listen(inbox, this::onAck);
+        call.setOnCancelHandler(this::close);
+    }
+
+    @Override
+    public void onNext(Api.PublishRequest req) {
+        PartitionInfo p;
+        try {
+            if (req.getStream().isEmpty()) {
+                throw ApiError.NO_SUCH_STREAM.exception("");
+            }
+            p = api.checkPublish(req);
+        } catch (io.grpc.StatusRuntimeException e) {
+            error(req.getCorrelationId(), codeOf(e.getStatus()), e.getStatus().getDescription());
+            return;
+        }
+        try {
+            api.resume(p, api.context().fsm().view().stream(p.stream()).resumeAll());
+        } catch (RuntimeException e) {
+            error(req.getCorrelationId(), Api.PublishAsyncError.Code.INTERNAL,
+                    "failed to resume stream: " + Errors.toStatus(e).getDescription());
+            return;
+        }
+        Api.Message env = ApiService.envelope(req, p.subject(), inbox);
+        boolean acked = req.getAckPolicy() != Api.AckPolicy.NONE;
+        if (acked) {
+            changeInFlight(+1);
+        }
+        try {
+            api.publishNats(p.subject(), env);
+        } catch (io.grpc.StatusRuntimeException e) {
+            if (acked) {
+                changeInFlight(-1); // never acked, so never in flight (behavior.md §15.14)
+            }
+            error(req.getCorrelationId(), Api.PublishAsyncError.Code.INTERNAL, e.getStatus().getDescription());
+        }
+    }
+
+    private void onAck(Api.Ack ack) {
+        changeInFlight(-1);
+        switch (ack.getAckError()) {
+            case OK -> send(Api.PublishResponse.newBuilder().setAck(ack)
+                    .setCorrelationId(ack.getCorrelationId()).build());
+            case INCORRECT_OFFSET -> error(ack.getCorrelationId(), Api.PublishAsyncError.Code.INCORRECT_OFFSET,
+                    "incorrect expected offset");
+            case TOO_LARGE -> error(ack.getCorrelationId(), Api.PublishAsyncError.Code.BAD_REQUEST,
+                    "message exceeds max replication size");
+            case ENCRYPTION -> error(ack.getCorrelationId(), Api.PublishAsyncError.Code.ENCRYPTION_FAILED,
+                    "encryption failed on partition");
+            default -> error(ack.getCorrelationId(), Api.PublishAsyncError.Code.UNKNOWN, "unknown error");
+        }
+    }
+
+    private static Api.PublishAsyncError.Code codeOf(Status s) {
+        return switch (s.getCode()) {
+            case NOT_FOUND -> Api.PublishAsyncError.Code.NOT_FOUND;
+            case FAILED_PRECONDITION -> Api.PublishAsyncError.Code.READONLY;
+            case INVALID_ARGUMENT -> Api.PublishAsyncError.Code.BAD_REQUEST;
+            case PERMISSION_DENIED -> Api.PublishAsyncError.Code.PERMISSION_DENIED;
+            default -> Api.PublishAsyncError.Code.INTERNAL;
+        };
+    }
+
+    /** An error response: correlation id, the error, and an empty but present ack (§3.10). */
+    private void error(String correlationId, Api.PublishAsyncError.Code code, String message) {
+        send(Api.PublishResponse.newBuilder()
+                .setAck(Api.Ack.getDefaultInstance())
+                .setCorrelationId(correlationId)
+                .setAsyncError(Api.PublishAsyncError.newBuilder().setCode(code)
+                        .setMessage(message == null ? "" : message))
+                .build());
+    }
+
+    private void send(Api.PublishResponse r) {
+        lock.lock();
+        try {
+            if (!ended && !call.isCancelled()) {
+                call.onNext(r);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void changeInFlight(int delta) {
+        lock.lock();
+        try {
+            inFlight = Math.max(0, inFlight + delta);
+            if (inFlight == 0) {
+                drained.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        close();
+    }
+
+    /** Half-close: give acks in flight up to 5 s, then end with OK, off the transport thread. */
+    @Override
+    public void onCompleted() {
+        Thread.ofVirtual().name("lb-publish-async-drain").start(() -> {
+            lock.lock();
+            try {
+                long left = TimeUnit.MILLISECONDS.toNanos(DRAIN_MS);
+                while (inFlight > 0 && left > 0) {
+                    left = drained.awaitNanos(left);
+                }
+                if (!ended && !call.isCancelled()) {
+                    call.onCompleted();
+                }
+                ended = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                lock.unlock();
+            }
+            close();
+        });
+    }
+
+    private void close() {
+        lock.lock();
+        try {
+            ended = true;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            listener.close();
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "closing the ack inbox failed", e);
+        }
+    }
+}

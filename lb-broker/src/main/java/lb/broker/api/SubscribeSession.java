@@ -1,0 +1,162 @@
+package lb.broker.api;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.liftbridge.proto.Api;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import lb.broker.metadata.PartitionInfo;
+import lb.broker.partition.Partition;
+import lb.broker.partition.PartitionException;
+import lb.broker.partition.PartitionReader;
+import lb.broker.partition.SubscribeRange;
+
+/**
+ * One Subscribe call (wire-contract §3.6): validation in upstream's order, the empty handshake
+ * message, then committed messages under gRPC flow control until the stop position, the end of a
+ * read-only partition, the partition's closing, or the client's cancel.
+ *
+ * <p>Threads: validation runs on the calling handler thread; delivery runs on a virtual thread
+ * {@code lb-subscribe-<stream>-<partition>} that waits on the partition's high watermark and on
+ * the call's readiness, so a slow client makes the broker wait instead of buffering.
+ */
+final class SubscribeSession {
+
+    private static final Logger LOG = Logger.getLogger(SubscribeSession.class.getName());
+    /** Messages per read; also the most sent past the moment the transport stops being ready. */
+    static final int BATCH = 256;
+    /** How often a waiting session re-checks cancellation and partition flags. */
+    private static final long WAIT_MS = 500;
+
+    private final BrokerContext ctx;
+    private final Api.SubscribeRequest req;
+    private final ServerCallStreamObserver<Api.Message> call;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition ready = lock.newCondition();
+
+    SubscribeSession(BrokerContext ctx, Api.SubscribeRequest req, ServerCallStreamObserver<Api.Message> call) {
+        this.ctx = ctx;
+        this.req = req;
+        this.call = call;
+    }
+
+    /** Validates, sends the handshake and starts delivery; a failed check ends the call. */
+    void start(BiConsumer<PartitionInfo, Boolean> resume) {
+        if (!req.getConsumer().getGroupId().isEmpty() && req.getConsumer().getConsumerId().isEmpty()) {
+            throw ApiError.CONSUMER_ID_EMPTY.exception();
+        }
+        PartitionInfo p = ctx.fsm().view().partition(req.getStream(), req.getPartition());
+        if (p == null) {
+            throw ApiError.NO_SUCH_PARTITION.exception();
+        }
+        boolean leader = ctx.serverId().equals(p.leader());
+        if (!leader && !req.getReadISRReplica()) {
+            throw ApiError.NOT_PARTITION_LEADER.exception();
+        }
+        if (!leader && !req.getConsumer().getGroupId().isEmpty()) {
+            throw ApiError.GROUPS_WITH_ISR_REPLICA.exception();
+        }
+        if (req.getResume() && p.paused()) {
+            try {
+                resume.accept(p, false);
+            } catch (RuntimeException e) {
+                throw ApiError.RESUME_FAILED.exception(Errors.toStatus(e).getDescription());
+            }
+            p = ctx.fsm().view().partition(req.getStream(), req.getPartition());
+            if (p == null) {
+                throw ApiError.NO_SUCH_PARTITION.exception();
+            }
+        }
+        Partition local = ctx.partitions().get(p.stream(), p.id());
+        if (local == null) {
+            throw ApiError.NO_SUCH_PARTITION.exception();
+        }
+        call.setOnReadyHandler(this::signal);
+        call.setOnCancelHandler(this::signal);
+        if (p.paused()) {
+            // §3.6: a paused partition answers with the handshake, then "commit log was closed".
+            call.onNext(Api.Message.getDefaultInstance());
+            call.onError(Status.FAILED_PRECONDITION.withDescription("commit log was closed").asRuntimeException());
+            return;
+        }
+        SubscribeRange range = SubscribeRange.resolve(local, req);
+        PartitionReader reader;
+        try {
+            reader = local.newReader(range.start(), range.stop());
+        } catch (PartitionException e) {
+            throw Status.INTERNAL.withDescription("Failed to create stream reader: " + e.getMessage())
+                    .asRuntimeException();
+        }
+        call.onNext(Api.Message.getDefaultInstance()); // the handshake clients wait for
+        Thread.ofVirtual().name("lb-subscribe-" + req.getStream() + "-" + req.getPartition())
+                .start(() -> deliver(reader));
+    }
+
+    private void deliver(PartitionReader reader) {
+        try (reader) {
+            while (!call.isCancelled()) {
+                if (!awaitReady()) {
+                    continue;
+                }
+                PartitionReader.Batch b = reader.next(BATCH, WAIT_MS);
+                for (Api.Message m : b.messages()) {
+                    call.onNext(m);
+                }
+                if (b.end() != null) {
+                    if (b.end().isOk()) {
+                        call.onCompleted();
+                    } else {
+                        call.onError(b.end().asRuntimeException());
+                    }
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            endQuietly(Status.CANCELLED.withDescription("broker shutting down"));
+        } catch (RuntimeException e) {
+            if (!call.isCancelled()) {
+                LOG.log(Level.WARNING, "subscription to " + req.getStream() + "[" + req.getPartition()
+                        + "] failed", e);
+                endQuietly(Errors.toStatus(e));
+            }
+        }
+    }
+
+    /** Waits until the transport can take more, or a while; false when it is still not ready. */
+    private boolean awaitReady() throws InterruptedException {
+        if (call.isReady()) {
+            return true;
+        }
+        lock.lock();
+        try {
+            if (!call.isReady() && !call.isCancelled()) {
+                ready.await(WAIT_MS, TimeUnit.MILLISECONDS);
+            }
+            return call.isReady();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            ready.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void endQuietly(Status s) {
+        try {
+            call.onError(s.asRuntimeException());
+        } catch (IllegalStateException e) {
+            LOG.log(Level.FINE, "call already ended", e);
+        }
+    }
+}
