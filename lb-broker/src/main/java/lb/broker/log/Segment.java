@@ -439,6 +439,11 @@ final class Segment {
             }
             pos += p;
         }
+        if (pos != limit) {
+            // The length chain jumped past the end: some length field is corrupt.
+            throw new LogCorruptionException(logPath, pos, "entry lengths run past the end ("
+                    + limit + ") while looking for offset " + offset);
+        }
         return -1;
     }
 
