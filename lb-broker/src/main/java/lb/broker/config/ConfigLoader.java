@@ -303,7 +303,7 @@ public final class ConfigLoader {
     }
 
     private static String hint(ConfigKey<?> key) {
-        return key.unit().equals("bytes") || key.unit().equals("messages") ? " (use 0 for the default meaning)" : "";
+        return key.min() == 0 && key.name().startsWith("streams.retention.") ? " (use 0 for no limit)" : "";
     }
 
     private static BigInteger integer(Object raw) {
