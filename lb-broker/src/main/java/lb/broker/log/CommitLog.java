@@ -91,8 +91,11 @@ import java.util.stream.Stream;
  * ≥ {@code t} are deleted newest first (each: {@code .log} then indexes renamed to
  * {@code *.deleted}) — death leaves a shorter but consistent log, and the partition truncates
  * again; (3) the segment holding {@code t} is cut at {@code t}'s position and fsynced, its
- * indexes cut — death: the tail check on open finds the file either cut or not; (4) epoch cache
- * and HW cut — death before: open drops epochs beyond the log end and clamps the HW.
+ * indexes cut — death: the tail check on open finds the file either cut or not; (4) if its last
+ * record is below {@code t - 1} (a compaction gap), roll to a new segment at {@code t} so the
+ * log end survives a restart — death before: the log end reopens below {@code t}, which only
+ * means the partition re-fetches from there; (5) epoch cache and HW cut — death before: open
+ * drops epochs beyond the log end and clamps the HW.
  * <p><b>Retention</b>: segments are deleted oldest first, each by (1) unpublishing it (readers
  * holding it finish), (2) renaming {@code .log} then its indexes to {@code *.deleted} — death:
  * open removes {@code *.deleted} files and indexes without a {@code .log}, leaving a suffix of
@@ -803,6 +806,11 @@ public final class CommitLog implements AutoCloseable {
             keep.truncateFrom(c, endOffset);
             active = keep;
             logEndOffset = endOffset;
+            if (keep.lastOffset() + 1 < endOffset) {
+                // Compaction left a gap before endOffset: start a segment at endOffset so that
+                // the log end survives a restart (it is derived from the last segment).
+                roll(clock.millis());
+            }
             groupCommit.syncedEnd = Math.min(groupCommit.syncedEnd, endOffset);
             epochs.truncateFrom(endOffset);
             if (highWatermark >= endOffset) {

@@ -25,6 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Segment {
 
+    private static final System.Logger LOG_ = System.getLogger(Segment.class.getName());
     static final String LOG = ".log";
     static final String INDEX = ".index";
     static final String TIMEINDEX = ".timeindex";
@@ -188,8 +189,8 @@ final class Segment {
                 progressed = true;
             }
             if (!progressed) {
-                int len = buf.getInt(0) + 4;
-                if (want >= 4 && len > buf.capacity() && len <= RecordCodec.MAX_ENTRY + 4
+                int len = want >= 4 ? buf.getInt(0) + 4 : 0;
+                if (len > buf.capacity() && len <= RecordCodec.MAX_ENTRY + 4
                         && pos + (long) len <= limit) {
                     buf = ByteBuffer.allocate(len); // one entry bigger than the scan buffer
                     continue;
@@ -258,13 +259,24 @@ final class Segment {
             int n = oi.entries();
             boolean ok = fileSize == 0
                     || (n > 0 && ti.entries() > 0
-                    && entryMatches(codec, oi.position(n - 1), base + oi.relOffset(n - 1), fileSize)
-                    && ti.relOffset(ti.entries() - 1) >= oi.relOffset(n - 1));
+                    && entryMatches(codec, oi.position(n - 1), base + oi.relOffset(n - 1), fileSize));
+            if (ok && n > 0) {
+                // The last offset is not in the offset index: walk the (at most one index
+                // interval of) entries after its last entry. The time index must end there.
+                lastOffset = base + oi.relOffset(n - 1) - 1;
+                maxTimestampNs = Long.MIN_VALUE;
+                int end = scan(codec, oi.position(n - 1), fileSize, true, false);
+                if (end != fileSize) {
+                    LOG_.log(System.Logger.Level.WARNING, "{0}: entry at position {1} fails "
+                            + "its check; reads reaching it will fail", logPath, end);
+                }
+                ok = ti.relOffset(ti.entries() - 1) == lastOffset - base
+                        && ti.lastTimestamp() >= maxTimestampNs;
+            }
             if (ok) {
                 offsetIndex = oi;
                 timeIndex = ti;
                 maxTimestampNs = ti.lastTimestamp();
-                lastOffset = ti.entries() == 0 ? base - 1 : base + ti.relOffset(ti.entries() - 1);
             } else {
                 rebuildSealedIndexes(codec, fileSize);
             }
@@ -308,8 +320,13 @@ final class Segment {
 
     private void addFinalTimeEntry() {
         TimeIndex ti = timeIndex;
-        if (lastOffset >= base && maxTimestampNs > ti.lastTimestamp() && !ti.isFull()) {
-            ti.append(maxTimestampNs, (int) (lastOffset - base));
+        int n = ti.entries();
+        int lastRel = (int) (lastOffset - base);
+        if (lastOffset >= base && (n == 0 || ti.relOffset(n - 1) < lastRel)) {
+            if (ti.isFull()) {
+                ti.truncateEntries(n - 1); // make room: the final entry matters most
+            }
+            ti.append(Math.max(maxTimestampNs, ti.lastTimestamp()), lastRel);
         }
     }
 
@@ -413,7 +430,22 @@ final class Segment {
         }
         OffsetIndex oi = offsetIndex;
         int i = offset <= base ? -1 : oi.floorByOffset(offset - base);
-        int pos = i < 0 ? 0 : oi.position(i);
+        int start = i < 0 ? 0 : oi.position(i);
+        try {
+            return locateFrom(start, limit, offset);
+        } catch (LogCorruptionException e) {
+            if (start == 0) {
+                throw e;
+            }
+            // A damaged index entry can point into the middle of an entry; the log itself may
+            // be fine, so walk it from the start before giving up.
+            LOG_.log(System.Logger.Level.WARNING, "{0}: index entry {1} looks wrong ({2}); "
+                    + "scanning from the segment start", indexPath, i, e.getMessage());
+            return locateFrom(0, limit, offset);
+        }
+    }
+
+    private int locateFrom(int pos, int limit, long offset) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(Math.max(8192, 2 * indexIntervalBytes));
         while (pos < limit) {
             buf.clear();
@@ -438,6 +470,11 @@ final class Segment {
                 p = head.getInt(0) + 4;
             }
             pos += p;
+        }
+        if (pos != limit) {
+            // The length chain jumped past the end: some length field is corrupt.
+            throw new LogCorruptionException(logPath, pos, "entry lengths run past the end ("
+                    + limit + ") while looking for offset " + offset);
         }
         return -1;
     }

@@ -9,9 +9,10 @@ import java.nio.file.Path;
  * <p>On disk: 12-byte slots, big-endian {@code int64 maxTimestampNs}, {@code int32 offset - base}.
  * An entry {@code (t, o)} means: the largest timestamp among the segment's records with offset
  * ≤ {@code o} is {@code t}. Entries are written in lockstep with {@link OffsetIndex} entries
- * (only when the running maximum grew) and once more when the segment is sealed, so the last
- * entry of a sealed segment carries the segment's largest timestamp. Valid entries have strictly
- * increasing timestamps and offsets.
+ * (only when the running maximum grew) and once more when the segment is sealed, at the
+ * segment's last offset: the last entry of a sealed segment carries the segment's largest
+ * timestamp and last offset, which is how a sealed index is checked on open. Valid entries have
+ * non-decreasing timestamps and strictly increasing offsets.
  *
  * <p>Lookup of "first record with timestamp ≥ t": start scanning the log at the offset of the
  * last entry with timestamp &lt; t (every record at or before it is older than t), or at the
@@ -33,7 +34,7 @@ final class TimeIndex extends IndexFile {
         for (int i = 0; i < usable; i++) {
             long ts = m.getLong(slot(i));
             int rel = m.getInt(slot(i) + 8);
-            if (ts <= prevTs || rel <= prevRel || rel < 0 || (i > 0 && ts == 0 && rel == 0)) {
+            if (ts < prevTs || rel <= prevRel || rel < 0) {
                 return i;
             }
             prevTs = ts;

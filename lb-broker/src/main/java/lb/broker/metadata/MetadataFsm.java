@@ -99,6 +99,10 @@ public final class MetadataFsm implements CommandApplier {
             view = view.with(index, Map.of(), null, view.lastActivityIndex());
             return rejected;
         }
+        if (view.lastAppliedIndex() != index) {
+            // A command that changed nothing (already applied, already in that state) still counts.
+            view = view.with(index, Map.of(), null, view.lastActivityIndex());
+        }
         for (Runnable event : events) {
             event.run();
         }

@@ -112,6 +112,7 @@ final class ClientSession implements ProtocolHandler {
                 return;
             } catch (RuntimeException e) {
                 // A bug must cost this connection only, never the I/O thread and its other clients.
+                server.internalErrors.incrementAndGet();
                 LOG.log(Level.ERROR, "NATS " + describe() + ": internal error, closing the connection", e);
                 close("internal error: " + e, null);
                 return;

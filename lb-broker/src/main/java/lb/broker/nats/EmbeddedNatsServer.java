@@ -38,6 +38,8 @@ public final class EmbeddedNatsServer implements AutoCloseable {
     private final int port;
     private final AtomicLong nextCid = new AtomicLong(1);
     private final AtomicInteger connections = new AtomicInteger();
+    /** Unexpected exceptions caught at a connection's edge (each closed that connection); 0 in a healthy server. */
+    final AtomicLong internalErrors = new AtomicLong();
     private final String infoPrefix;
     private volatile boolean closed;
 

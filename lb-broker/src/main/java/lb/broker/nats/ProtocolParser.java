@@ -72,6 +72,27 @@ final class ProtocolParser {
                 i = parsePayload(buf, i, end);
             }
         }
+        if (state == PAYLOAD && argBuf != line) {
+            stashArgs();
+        }
+    }
+
+    /**
+     * A PUB's payload is still to come but its arguments live in the caller's buffer, which is
+     * reused after this call: copy subject and reply into {@code line}, which stays untouched
+     * until the payload is complete.
+     */
+    private void stashArgs() {
+        int from = replyLen > 0 ? Math.min(subjectOff, replyOff) : subjectOff;
+        int to = replyLen > 0 ? Math.max(subjectOff + subjectLen, replyOff + replyLen) : subjectOff + subjectLen;
+        lineLen = 0;
+        appendLine(argBuf, from, to - from);
+        lineLen = 0; // the bytes stay in 'line'; lineLen counts only a partial next line
+        subjectOff -= from;
+        if (replyLen > 0) {
+            replyOff -= from;
+        }
+        argBuf = line;
     }
 
     private int parseLine(byte[] buf, int i, int end) throws ProtocolException {
@@ -255,20 +276,6 @@ final class ProtocolParser {
             state = LINE;
             handler.onPub(argBuf, subjectOff, subjectLen, replyOff, replyLen, buf, i, headerLen, totalLen);
             return i + need;
-        }
-        if (bodyLen == 0 && argBuf != line) {
-            // The payload straddles reads: keep the arguments, which live in the caller's buffer.
-            int from = subjectOff;
-            int to = replyLen > 0 ? Math.max(subjectOff + subjectLen, replyOff + replyLen) : subjectOff + subjectLen;
-            from = replyLen > 0 ? Math.min(from, replyOff) : from;
-            lineLen = 0;
-            appendLine(argBuf, from, to - from);
-            subjectOff -= from;
-            if (replyLen > 0) {
-                replyOff -= from;
-            }
-            lineLen = 0; // the bytes stay in 'line'; lineLen counts only a partial next line
-            argBuf = line;
         }
         if (body.length < need) {
             body = new byte[Math.max(need, Math.min(Math.max(body.length * 2, 1024), maxPayload + 2))];
