@@ -104,7 +104,7 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
             r.addBrokers(Api.Broker.newBuilder()
                     .setId(ctx.serverId())
                     .setHost(ctx.advertisedHost())
-                    .setPort(ctx.port())
+                    .setPort(ctx.port().getAsInt())
                     .setPartitionCount(view.partitionLoad(ctx.serverId()))
                     .setLeaderCount(view.leaderLoad(ctx.serverId())));
             List<String> names = req.getStreamsCount() == 0

@@ -13,7 +13,7 @@ import lb.broker.partition.Partitions;
  * @param serverId         this server's id
  * @param namespace        clustering namespace (subjects {@code <ns>.ack.*}, {@code <ns>.cursors})
  * @param advertisedHost   host clients dial, as FetchMetadata reports it
- * @param port             gRPC port clients dial
+ * @param port             gRPC port clients dial (read after the server is bound, so port 0 works)
  * @param controller       metadata proposals (validation, placement)
  * @param fsm              the applied metadata (views)
  * @param partitions       the partitions held here
@@ -26,7 +26,7 @@ public record BrokerContext(
         String serverId,
         String namespace,
         String advertisedHost,
-        int port,
+        java.util.function.IntSupplier port,
         MetadataController controller,
         MetadataFsm fsm,
         Partitions partitions,
