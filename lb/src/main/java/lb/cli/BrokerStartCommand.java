@@ -1,0 +1,239 @@
+package lb.cli;
+
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import lb.broker.config.BrokerConfig;
+import lb.broker.config.ConfigException;
+import lb.broker.config.ConfigKeys;
+import lb.broker.config.ConfigLoader;
+import lb.broker.config.ConfigOverrides;
+import lb.broker.nats.NatsPortInUseException;
+import lb.broker.server.BrokerServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lb broker start}: runs a broker until SIGINT or SIGTERM, then shuts it down gracefully
+ * (stop accepting, drain writers, checkpoint, close). With no flags: embedded NATS on
+ * 127.0.0.1:4222, a single-node cluster, gRPC on 9292, data in the user's data directory.
+ */
+@Command(name = "start", mixinStandardHelpOptions = true,
+        description = {"Start a broker node and run it until interrupted.",
+            "With no flags: embedded NATS on 127.0.0.1:4222, a single-node cluster, gRPC on port 9292,",
+            "data in $XDG_DATA_HOME/lb/<namespace> (or ~/.local/share/lb/<namespace>)."})
+final class BrokerStartCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Liftbridge YAML configuration file.")
+    Path config;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "gRPC port (default 9292).")
+    Integer port;
+
+    @Option(names = {"-d", "--data-dir"}, paramLabel = "DIR", description = "Data directory.")
+    Path dataDir;
+
+    @Option(names = "--id", paramLabel = "ID", description = "Server id (default: generated once and kept in the data directory).")
+    String id;
+
+    @Option(names = "--namespace", paramLabel = "NS", description = "Cluster namespace (default liftbridge-default).")
+    String namespace;
+
+    @Option(names = {"-n", "--nats-servers"}, paramLabel = "URL", split = ",",
+            description = "NATS servers to use instead of the embedded one (comma-separated).")
+    List<String> natsServers;
+
+    @Option(names = {"-e", "--embedded-nats"}, description = "Run the embedded NATS server (the default when no NATS servers are given).")
+    Boolean embeddedNats;
+
+    @Option(names = "--raft-bootstrap-seed", description = "Bootstrap a new cluster with this server as its seed.")
+    Boolean raftBootstrapSeed;
+
+    @Option(names = "--sync", paramLabel = "POLICY",
+            description = "When partition data is fsynced: always (default: before every ack), interval:<ms>, or none.")
+    String sync;
+
+    @Option(names = "--level", paramLabel = "LEVEL", description = "Log level: debug, info (default), warn, error.")
+    String level;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        ConfigOverrides o = new ConfigOverrides();
+        if (port != null) {
+            o.port(port);
+        }
+        if (dataDir != null) {
+            o.dataDir(dataDir);
+        }
+        if (id != null) {
+            o.serverId(id);
+        }
+        if (namespace != null) {
+            o.namespace(namespace);
+        }
+        if (natsServers != null) {
+            o.natsServers(natsServers);
+        }
+        if (embeddedNats != null) {
+            o.embeddedNats(embeddedNats);
+        }
+        if (raftBootstrapSeed != null) {
+            o.raftBootstrapSeed(raftBootstrapSeed);
+        }
+        if (sync != null) {
+            o.sync(sync);
+        }
+        if (level != null) {
+            o.level(level);
+        }
+        BrokerConfig cfg;
+        try {
+            cfg = ConfigLoader.load(config, o, System.getenv());
+        } catch (ConfigException e) {
+            err.println("lb: invalid configuration:");
+            for (String p : e.getMessage().split("\n")) {
+                err.println("  " + p);
+            }
+            return ExitCodes.USAGE;
+        }
+        configureLogging(cfg.get(ConfigKeys.LOGGING_LEVEL));
+        // The hook is in place before start-up, so SIGINT/SIGTERM at any moment stops whatever
+        // was started. It reports on stderr itself: JUL's own shutdown hook closes log handlers
+        // concurrently, so log records written now may be lost.
+        AtomicReference<BrokerServer> running = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            BrokerServer s = running.getAndSet(null);
+            if (s != null) {
+                long t0 = System.nanoTime();
+                System.err.println("lb: shutting down: draining writers, checkpointing logs");
+                s.close();
+                System.err.printf("lb: stopped in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+            }
+            stopped.countDown();
+        }, "lb-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        BrokerServer server;
+        try {
+            server = BrokerServer.start(cfg);
+        } catch (NatsPortInUseException e) {
+            err.println("lb: " + e.getMessage());
+            return ExitCodes.UNAVAILABLE;
+        } catch (Exception e) {
+            err.println("lb: cannot start the broker: " + e.getMessage());
+            return ExitCodes.FAILURE;
+        }
+        running.set(server);
+        banner(spec.commandLine().getOut(), server, cfg);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ExitCodes.OK;
+    }
+
+    private static void banner(PrintWriter out, BrokerServer s, BrokerConfig c) {
+        long startMs = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        BuildInfo info = BuildInfo.load();
+        String nats = (s.embeddedNats() != null ? "embedded, " : "") + String.join(", ", s.natsUrls());
+        int cursors = c.get(ConfigKeys.CURSORS_STREAM_PARTITIONS);
+        out.printf("lb %s (Liftbridge API v1.9.0, Java %s)%n", info.version(), Runtime.version().feature());
+        row(out, "server id", s.serverId());
+        row(out, "namespace", c.namespace());
+        row(out, "NATS", nats);
+        row(out, "listening", c.bindHost() + ":" + s.port() + " (gRPC), advertised as "
+                + c.advertisedHost() + ":" + s.port());
+        row(out, "data", s.dataDir().toString());
+        row(out, "sync", c.sync() + (c.sync().toString().equals("always") ? " (fsync before every ack)" : ""));
+        row(out, "retention", "age " + duration(c.get(ConfigKeys.STREAMS_RETENTION_MAX_AGE))
+                + ", messages " + limit(c.get(ConfigKeys.STREAMS_RETENTION_MAX_MESSAGES))
+                + ", bytes " + limit(c.get(ConfigKeys.STREAMS_RETENTION_MAX_BYTES)));
+        row(out, "auto-pause", duration(c.get(ConfigKeys.STREAMS_AUTO_PAUSE_TIME)).equals("unlimited")
+                ? "off" : "after " + duration(c.get(ConfigKeys.STREAMS_AUTO_PAUSE_TIME)) + " idle");
+        row(out, "cursors", cursors > 0 ? "on (" + cursors + " partition" + (cursors == 1 ? "" : "s") + ")" : "off");
+        row(out, "activity", c.get(ConfigKeys.ACTIVITY_STREAM_ENABLED) ? "on" : "off");
+        out.printf("ready in %.2f s; stop with Ctrl-C%n", startMs / 1000.0);
+        out.flush();
+    }
+
+    private static void row(PrintWriter out, String name, String value) {
+        out.printf("  %-11s %s%n", name, value);
+    }
+
+    private static String limit(long v) {
+        return v == 0 ? "unlimited" : Long.toString(v);
+    }
+
+    private static String duration(Duration d) {
+        if (d.isZero()) {
+            return "unlimited";
+        }
+        if (d.toDays() > 0 && d.toHours() % 24 == 0) {
+            return d.toDays() + "d";
+        }
+        if (d.toHours() > 0 && d.toMinutes() % 60 == 0) {
+            return d.toHours() + "h";
+        }
+        return d.toMinutes() > 0 ? d.toMinutes() + "m" : d.toMillis() + "ms";
+    }
+
+    /** One line per record on stderr: time, level, logger's last name, message. */
+    static void configureLogging(String level) {
+        Level l = switch (level == null ? "info" : level.toLowerCase()) {
+            case "debug", "trace" -> Level.FINE;
+            case "warn", "warning" -> Level.WARNING;
+            case "error", "fatal", "panic" -> Level.SEVERE;
+            default -> Level.INFO;
+        };
+        Logger root = Logger.getLogger("");
+        for (Handler h : root.getHandlers()) {
+            root.removeHandler(h);
+        }
+        ConsoleHandler h = new ConsoleHandler();
+        h.setLevel(l);
+        h.setFormatter(new Formatter() {
+            @Override
+            public String format(LogRecord r) {
+                String name = r.getLoggerName() == null ? "" : r.getLoggerName();
+                name = name.substring(name.lastIndexOf('.') + 1);
+                String msg = formatMessage(r);
+                StringBuilder sb = new StringBuilder()
+                        .append(java.time.Instant.ofEpochMilli(r.getMillis())).append(' ')
+                        .append(r.getLevel().getName()).append(' ').append(name).append(": ").append(msg)
+                        .append('\n');
+                if (r.getThrown() != null && l.intValue() <= Level.FINE.intValue()) {
+                    java.io.StringWriter sw = new java.io.StringWriter();
+                    r.getThrown().printStackTrace(new PrintWriter(sw));
+                    sb.append(sw);
+                } else if (r.getThrown() != null) {
+                    sb.setLength(sb.length() - 1);
+                    sb.append(" (").append(r.getThrown()).append(")\n");
+                }
+                return sb.toString();
+            }
+        });
+        root.addHandler(h);
+        root.setLevel(l);
+        // jnats reports every reconnect attempt at SEVERE; one line at WARNING is what an operator needs.
+        Logger.getLogger("io.nats.client").setLevel(l.intValue() <= Level.FINE.intValue() ? l : Level.OFF);
+    }
+}
