@@ -539,7 +539,9 @@ final class Segment {
         int pos = locate(codec, startOffset);
         int limit = size;
         while (pos >= 0 && pos < limit) {
-            ByteBuffer chunk = read(codec, pos, 64 * 1024, Long.MAX_VALUE);
+            // Usually the record is within one index interval of the time-index entry.
+            ByteBuffer chunk = read(codec, pos, Math.max(8192, 2 * indexIntervalBytes),
+                    Long.MAX_VALUE);
             int p = 0;
             while (p < chunk.limit()) {
                 if (RecordCodec.timestampAt(chunk, p) >= ts) {
