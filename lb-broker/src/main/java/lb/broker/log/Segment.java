@@ -292,7 +292,8 @@ final class Segment {
         Path tmpTime = timePath.resolveSibling(timePath.getFileName() + ".rebuild");
         Files.deleteIfExists(tmpIndex);
         Files.deleteIfExists(tmpTime);
-        int capacity = fileSize / Math.max(1, Math.min(indexIntervalBytes, 64)) + 2;
+        // Entries are at least indexIntervalBytes apart; +2 for the first and the final one.
+        int capacity = fileSize / indexIntervalBytes + 2;
         OffsetIndex oi = new OffsetIndex(tmpIndex);
         oi.openWritable(capacity);
         TimeIndex ti = new TimeIndex(tmpTime);
