@@ -127,6 +127,9 @@ final class ClientSession implements ProtocolHandler {
 
     @Override
     public void beforeOp(boolean isConnect) throws ProtocolException {
+        if (closing.get()) { // e.g. cut as a slow consumer by its own echo: parse no further
+            throw new ProtocolException(null, "connection is closing");
+        }
         if (!connectReceived && !isConnect && options.authRequired()) {
             throw new ProtocolException(ProtocolException.AUTH_VIOLATION, "operation before CONNECT while auth is required");
         }

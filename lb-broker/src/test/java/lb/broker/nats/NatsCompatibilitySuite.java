@@ -290,9 +290,13 @@ abstract class NatsCompatibilitySuite {
                 own.stop();
                 own.restart();
                 assertTrue(reconnected.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), "reconnected");
-                c.flush(WAIT);
-                c.publish("after.restart", bytes("back"));
-                Message m = sub.nextMessage(WAIT);
+                // jnats re-sends the SUB after reconnecting; publish until it is in place.
+                Message m = null;
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (m == null && System.nanoTime() < deadline) {
+                    c.publish("after.restart", bytes("back"));
+                    m = sub.nextMessage(Duration.ofMillis(200));
+                }
                 assertNotNull(m, "the subscription was restored on the new server");
                 assertEquals("back", new String(m.getData(), StandardCharsets.UTF_8));
             }
