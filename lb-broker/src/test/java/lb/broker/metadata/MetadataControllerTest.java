@@ -204,6 +204,28 @@ class MetadataControllerTest {
         assertEquals("n7", assertInstanceOf(NotLeaderException.class, e.getCause()).leaderId());
     }
 
+    /** Upstream checks some things on the receiving server and the rest on the controller (wire-contract §3.2-3.5). */
+    @Test
+    void receivingServerChecksComeBeforeForwarding() {
+        log.leader = false;
+        assertStatus(Status.Code.INVALID_ARGUMENT, "Name cannot be empty", controller.createStream(req("", "a").build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, "Stream is reserved", controller.deleteStream("__cursors"));
+        assertStatus(Status.Code.NOT_FOUND, "stream not found", controller.pauseStream("nope", List.of(), false));
+        assertStatus(Status.Code.NOT_FOUND, "stream not found", controller.setStreamReadonly("nope", List.of(), true));
+        for (CompletableFuture<?> f : List.of(
+                controller.createStream(req("s", "a").setReplicationFactor(5).build()),
+                controller.deleteStream("nope"),
+                controller.pauseStream("nope", List.of(1), false),
+                controller.resumePartitions("nope", List.of(1)),
+                controller.setStreamReadonly("nope", List.of(1), true),
+                controller.electLeader("nope", 0),
+                controller.shrinkIsr("nope", 0, "a", "b", 1),
+                controller.recordActivity(1))) {
+            ExecutionException e = assertThrows(ExecutionException.class, f::get);
+            assertInstanceOf(NotLeaderException.class, e.getCause(), "controller checks run on the controller");
+        }
+    }
+
     @Test
     void logFailureIsInternalWithUpstreamPrefix() {
         log.failWith = new IllegalStateException("metadata log closed");
