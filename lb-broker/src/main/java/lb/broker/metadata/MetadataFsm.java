@@ -106,6 +106,8 @@ public final class MetadataFsm implements CommandApplier {
         for (Runnable event : events) {
             event.run();
         }
+        Command applied = cmd;
+        notify(l -> l.onCommandApplied(index, applied));
         return result;
     }
 

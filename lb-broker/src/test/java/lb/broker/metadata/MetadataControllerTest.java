@@ -396,6 +396,24 @@ class MetadataControllerTest {
     }
 
     @Test
+    void everyAcceptedCommandIsReportedOnceInOrder() throws Exception {
+        List<String> seen = new ArrayList<>();
+        fsm.addListener(new MetadataListener() {
+            @Override
+            public void onCommandApplied(long index, lb.broker.metadata.proto.Command command) {
+                seen.add(index + " " + command.getOpCase());
+            }
+        });
+        controller.createStream(req("s", "a").setPartitions(2).build()).get();
+        controller.pauseStream("s", List.of(0), true).get();
+        controller.pauseStream("s", List.of(0), false).get(); // already paused: no partition event, still a command
+        statusOf(controller.createStream(req("s", "b").build()));
+        assertInstanceOf(MetadataException.class, log.propose(MetadataCommands.deleteStream("nope", 0)).get()); // rejected by the FSM
+        controller.deleteStream("s").get();
+        assertEquals(List.of("1 CREATE_STREAM", "2 PAUSE_STREAM", "3 PAUSE_STREAM", "5 DELETE_STREAM"), seen);
+    }
+
+    @Test
     void activityIndexIsRecorded() throws Exception {
         controller.createStream(req("s", "a").build()).get();
         controller.recordActivity(1).get();
