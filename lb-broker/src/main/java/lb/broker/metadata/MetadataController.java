@@ -180,7 +180,7 @@ public final class MetadataController {
             requireLeader();
             PartitionInfo p = requirePartition(stream, partition);
             if (!p.isr().contains(leader)) {
-                throw MetadataException.of(MetadataError.NOT_A_REPLICA, leader + " (in sync)");
+                throw MetadataException.of(MetadataError.NOT_IN_ISR, leader);
             }
             return MetadataCommands.changeLeader(stream, partition, leader, nowNs());
         }, PartitionInfo.class, MetadataError.LEADER_CHANGE_FAILED);

@@ -270,7 +270,7 @@ class LocalCommandLogTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
         int next = 0;
         for (int round = 0; round < 3; round++) {
-            Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+            Process child = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
                     LocalCommandLogChild.class.getName(), dir.toString(), Integer.toString(next), "50")
                     .redirectError(dir.resolve("child-stderr.txt").toFile()).start();
             int lastAck = -1;

@@ -362,7 +362,7 @@ class MetadataControllerTest {
 
         assertStatus(Status.Code.FAILED_PRECONDITION, "n9 is not a replica of the partition",
                 controller.expandIsr("s", 0, "n9", "n1", 1));
-        assertStatus(Status.Code.FAILED_PRECONDITION, "n3 (in sync) is not a replica of the partition",
+        assertStatus(Status.Code.FAILED_PRECONDITION, "n3 is not in the ISR of the partition",
                 controller.changeLeader("s", 0, "n3"));
 
         p = controller.electLeader("s", 0).get();
