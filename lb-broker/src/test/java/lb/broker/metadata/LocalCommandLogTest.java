@@ -258,6 +258,14 @@ class LocalCommandLogTest {
         log.close(); // idempotent
     }
 
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")"; // only used to enrich a failure message
+        }
+    }
+
     /**
      * Kills (SIGKILL) a child JVM while it proposes with up to 64 proposals in flight and a
      * snapshot every 50 entries, three times in a row on the same directory. After each kill,
@@ -265,6 +273,7 @@ class LocalCommandLogTest {
      * contiguous prefix of what it proposed.
      */
     @Test
+    @org.junit.jupiter.api.Timeout(120)
     void everyCompletedProposalSurvivesKill9() throws Exception {
         String java = ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -296,7 +305,7 @@ class LocalCommandLogTest {
                 child.destroyForcibly();
                 assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child did not die");
             }
-            assertEquals(target, acks, "child ended early");
+            assertEquals(target, acks, () -> "child ended early; its stderr: " + readQuietly(dir.resolve("child-stderr.txt")));
 
             ListApplier a = new ListApplier();
             try (LocalCommandLog log = new LocalCommandLog(dir, "n1", 50)) {
