@@ -129,6 +129,7 @@ public final class CommitLog implements AutoCloseable {
     private final RecordCodec codec = new RecordCodec(); // writer's codec, under writeLock
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReentrantLock hwLock = new ReentrantLock();
     private final ReentrantLock waitLock = new ReentrantLock();
     private final Condition changed = waitLock.newCondition();
     private final AtomicInteger waiters = new AtomicInteger();
@@ -181,7 +182,7 @@ public final class CommitLog implements AutoCloseable {
     }
 
     private void recover() throws IOException {
-        List<Long> bases = new ArrayList<>();
+        java.util.TreeSet<Long> baseSet = new java.util.TreeSet<>();
         List<Path> indexFiles = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
@@ -196,15 +197,15 @@ public final class CommitLog implements AutoCloseable {
                     Files.deleteIfExists(s.timePath);
                     Files.move(p, s.logPath, StandardCopyOption.REPLACE_EXISTING,
                             StandardCopyOption.ATOMIC_MOVE);
-                    bases.add(base);
+                    baseSet.add(base);
                 } else if (n.endsWith(Segment.LOG)) {
-                    bases.add(Segment.parseBase(n));
+                    baseSet.add(Segment.parseBase(n));
                 } else if (n.endsWith(Segment.INDEX) || n.endsWith(Segment.TIMEINDEX)) {
                     indexFiles.add(p);
                 }
             }
         }
-        Collections.sort(bases);
+        List<Long> bases = new ArrayList<>(baseSet);
         for (Path p : indexFiles) {
             long base = Segment.parseBase(p.getFileName().toString());
             if (Collections.binarySearch(bases, base) < 0) {
@@ -699,12 +700,12 @@ public final class CommitLog implements AutoCloseable {
         if (hw == lastCheckpointedHw) {
             return;
         }
-        writeLock.lock();
+        hwLock.lock(); // not the write lock: appends go on during the checkpoint's fsync
         try {
             hwFile.write(hw + "\n");
             lastCheckpointedHw = hw;
         } finally {
-            writeLock.unlock();
+            hwLock.unlock();
         }
     }
 

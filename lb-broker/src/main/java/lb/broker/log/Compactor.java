@@ -135,6 +135,9 @@ final class Compactor {
             }
             out.seal(true);
             out.closeWhenUnused(false);
+            // Keep the segment's age: retention by age reads the file's modification time.
+            java.nio.file.Files.setLastModifiedTime(out.logPath,
+                    java.nio.file.attribute.FileTime.fromMillis(s.lastWriteMs()));
             log.installCompacted(s, out, empty);
             out = null;
         } finally {

@@ -38,24 +38,25 @@ abstract class IndexFile {
     void openWritable(int capacity) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE,
                 StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long len = ch.size();
-            int usable = (int) Math.min(len / width, capacity);
+            int usable = (int) Math.min(ch.size() / width, capacity);
+            int valid = 0;
+            if (usable > 0) {
+                // validPrefix reads only up to the first bad slot, so this touches few pages
+                // even when the file is pre-allocated to megabytes.
+                this.map = ch.map(FileChannel.MapMode.READ_ONLY, 0, (long) usable * width);
+                valid = validPrefix(usable);
+            }
+            // Cut everything past the valid prefix and re-extend: the tail becomes a sparse run
+            // of zeros without writing (or reading) it, so stale bytes cannot look valid later
+            // and opening an idle partition stays cheap.
             long want = (long) capacity * width;
-            if (len != want) {
-                // Grow (pre-allocate, sparse) or cut to the capacity; entries beyond are dropped.
-                if (len > want) {
-                    ch.truncate(want);
-                } else {
-                    ch.write(java.nio.ByteBuffer.allocate(1), want - 1);
-                }
+            if ((long) valid * width < want) {
+                ch.truncate((long) valid * width);
+                ch.write(java.nio.ByteBuffer.allocate(1), want - 1);
             }
             this.map = ch.map(FileChannel.MapMode.READ_WRITE, 0, want);
             this.capacity = capacity;
-            this.entries = validPrefix(usable);
-            // Zero everything past the valid prefix so stale bytes cannot look valid later.
-            for (int i = entries * width; i < usable * width; i++) {
-                map.put(i, (byte) 0);
-            }
+            this.entries = valid;
         }
     }
 

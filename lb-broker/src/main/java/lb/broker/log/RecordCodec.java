@@ -99,6 +99,15 @@ final class RecordCodec {
     }
 
     private static void putString(ByteBuffer out, String s) {
+        int n = s.length();
+        if (n <= 0xFFFF && isAscii(s)) {
+            // Subjects and inboxes are ASCII in practice: no byte[] per string per record.
+            out.putShort((short) n);
+            for (int i = 0; i < n; i++) {
+                out.put((byte) s.charAt(i));
+            }
+            return;
+        }
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         if (b.length > 0xFFFF) {
             throw new IllegalArgumentException("string of " + b.length
@@ -107,10 +116,28 @@ final class RecordCodec {
         out.putShort((short) b.length).put(b);
     }
 
+    private static boolean isAscii(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     int crcOf(ByteBuffer buf, int from, int to) {
         crc.reset();
-        ByteBuffer view = buf.duplicate().limit(to).position(from);
-        crc.update(view);
+        if (buf.hasArray()) {
+            crc.update(buf.array(), buf.arrayOffset() + from, to - from);
+        } else {
+            // Direct or read-only: narrow the buffer in place (no view allocated per entry),
+            // then restore it. Buffers handed to the codec are confined to one thread.
+            int p = buf.position();
+            int l = buf.limit();
+            buf.limit(to).position(from);
+            crc.update(buf);
+            buf.limit(l).position(p);
+        }
         return (int) crc.getValue();
     }
 

@@ -292,7 +292,8 @@ final class Segment {
         Path tmpTime = timePath.resolveSibling(timePath.getFileName() + ".rebuild");
         Files.deleteIfExists(tmpIndex);
         Files.deleteIfExists(tmpTime);
-        int capacity = fileSize / Math.max(1, Math.min(indexIntervalBytes, 64)) + 2;
+        // Entries are at least indexIntervalBytes apart; +2 for the first and the final one.
+        int capacity = fileSize / indexIntervalBytes + 2;
         OffsetIndex oi = new OffsetIndex(tmpIndex);
         oi.openWritable(capacity);
         TimeIndex ti = new TimeIndex(tmpTime);
@@ -539,7 +540,9 @@ final class Segment {
         int pos = locate(codec, startOffset);
         int limit = size;
         while (pos >= 0 && pos < limit) {
-            ByteBuffer chunk = read(codec, pos, 64 * 1024, Long.MAX_VALUE);
+            // Usually the record is within one index interval of the time-index entry.
+            ByteBuffer chunk = read(codec, pos, Math.max(8192, 2 * indexIntervalBytes),
+                    Long.MAX_VALUE);
             int p = 0;
             while (p < chunk.limit()) {
                 if (RecordCodec.timestampAt(chunk, p) >= ts) {

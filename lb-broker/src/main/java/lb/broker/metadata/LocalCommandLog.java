@@ -93,12 +93,26 @@ public final class LocalCommandLog implements CommandLog {
     private record Proposal(byte[] command, CompletableFuture<Object> future) {
     }
 
+    /** Opens segment files for appending; tests substitute one that injects I/O failures. */
+    @FunctionalInterface
+    interface SegmentOpener {
+        FileChannel open(Path file) throws IOException;
+    }
+
+    private final SegmentOpener segmentOpener;
+
     /**
      * @param dir               the log's directory (created if missing)
      * @param serverId          this node's id, reported by {@link #leaderId()}
      * @param snapshotThreshold entries between snapshots (≥ 1); {@link #DEFAULT_SNAPSHOT_THRESHOLD} normally
      */
     public LocalCommandLog(Path dir, String serverId, int snapshotThreshold) {
+        this(dir, serverId, snapshotThreshold,
+                f -> FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND));
+    }
+
+    LocalCommandLog(Path dir, String serverId, int snapshotThreshold, SegmentOpener segmentOpener) {
+        this.segmentOpener = Objects.requireNonNull(segmentOpener);
         if (snapshotThreshold < 1) {
             throw new IllegalArgumentException("snapshotThreshold must be at least 1, got " + snapshotThreshold);
         }
@@ -184,7 +198,7 @@ public final class LocalCommandLog implements CommandLog {
                         + (lastIndex + 1));
             }
         }
-        segment = FileChannel.open(last, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        segment = segmentOpener.open(last);
         fsyncDir();
         LOG.log(System.Logger.Level.INFO, "metadata log {0}: restored snapshot at {1}, replayed up to {2}",
                 dir, snapshotIndex, lastIndex);
@@ -400,8 +414,7 @@ public final class LocalCommandLog implements CommandLog {
         snapshotIndex = index;
         // 3. Start a new segment at index+1. Crash: an empty last segment; appends continue in it.
         FileChannel old = segment;
-        segment = FileChannel.open(dir.resolve(segmentName(index + 1)),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        segment = segmentOpener.open(dir.resolve(segmentName(index + 1)));
         fsyncDir();
         old.close();
         // 4. Delete the segments and snapshots the new snapshot covers. Crash: leftovers are

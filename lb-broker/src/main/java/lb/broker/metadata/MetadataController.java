@@ -58,16 +58,11 @@ public final class MetadataController {
      * (reserved names allowed).
      */
     public CompletableFuture<StreamInfo> createStream(StreamSpec spec, boolean internal) {
-        byte[] command;
-        try {
-            command = createCommand(spec, internal);
-        } catch (MetadataException | NotLeaderException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return propose(command, StreamInfo.class, MetadataError.CREATE_FAILED);
+        return submit(() -> createCommand(spec, internal), StreamInfo.class, MetadataError.CREATE_FAILED);
     }
 
     private byte[] createCommand(StreamSpec spec, boolean internal) throws NotLeaderException {
+        // Checks of the receiving server (wire-contract §3.2 rows 3-7), before forwarding.
         if (spec.name().isEmpty()) {
             throw MetadataException.of(MetadataError.NAME_EMPTY);
         }
@@ -89,6 +84,7 @@ public final class MetadataController {
                     "encryption at rest is not supported by this broker yet; create the stream without encryption");
         }
         requireLeader();
+        // Controller checks and decisions (rows 8-11).
         List<String> servers = clusterServers.get();
         int rf = spec.replicationFactor() == -1 ? servers.size() : spec.replicationFactor();
         if (rf <= 0) {
@@ -122,26 +118,20 @@ public final class MetadataController {
 
     /** DeleteStream (wire-contract §3.3). Completes with the deleted stream. */
     public CompletableFuture<StreamInfo> deleteStream(String name) {
-        if (InternalStreams.isReserved(name)) {
-            return CompletableFuture.failedFuture(MetadataException.of(MetadataError.STREAM_RESERVED));
-        }
-        if (fsm.view().stream(name) == null) {
-            return CompletableFuture.failedFuture(MetadataException.of(MetadataError.STREAM_NOT_EXIST));
-        }
-        return checkedPropose(() -> MetadataCommands.deleteStream(name, nowNs()), StreamInfo.class,
-                MetadataError.DELETE_FAILED);
+        return submit(() -> {
+            if (InternalStreams.isReserved(name)) {
+                throw MetadataException.of(MetadataError.STREAM_RESERVED);
+            }
+            requireLeader();
+            requireStream(name);
+            return MetadataCommands.deleteStream(name, nowNs());
+        }, StreamInfo.class, MetadataError.DELETE_FAILED);
     }
 
     /** PauseStream (wire-contract §3.4); empty {@code partitions} = all. Reserved streams may be paused. */
     public CompletableFuture<StreamInfo> pauseStream(String name, List<Integer> partitions, boolean resumeAll) {
-        List<Integer> ids;
-        try {
-            ids = resolvePartitions(name, partitions);
-        } catch (MetadataException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return checkedPropose(() -> MetadataCommands.pauseStream(name, ids, resumeAll, nowNs()), StreamInfo.class,
-                MetadataError.PAUSE_FAILED);
+        return submit(() -> MetadataCommands.pauseStream(name, resolvePartitions(name, partitions), resumeAll, nowNs()),
+                StreamInfo.class, MetadataError.PAUSE_FAILED);
     }
 
     /**
@@ -149,39 +139,28 @@ public final class MetadataController {
      * {@code partitions} = every paused partition. Partitions that are not paused are left as they are.
      */
     public CompletableFuture<StreamInfo> resumePartitions(String name, List<Integer> partitions) {
-        List<Integer> ids;
-        try {
-            ids = resolvePartitions(name, partitions);
-        } catch (MetadataException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return checkedPropose(() -> MetadataCommands.resumeStream(name, ids, nowNs()), StreamInfo.class,
-                MetadataError.RESUME_FAILED);
+        return submit(() -> MetadataCommands.resumeStream(name, resolvePartitions(name, partitions), nowNs()),
+                StreamInfo.class, MetadataError.RESUME_FAILED);
     }
 
     /** SetStreamReadonly (wire-contract §3.5); empty {@code partitions} = all. */
     public CompletableFuture<StreamInfo> setStreamReadonly(String name, List<Integer> partitions, boolean readonly) {
-        List<Integer> ids;
-        try {
-            ids = resolvePartitions(name, partitions);
-        } catch (MetadataException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return checkedPropose(() -> MetadataCommands.setReadonly(name, ids, readonly, nowNs()), StreamInfo.class,
-                MetadataError.READONLY_FAILED);
+        return submit(() -> MetadataCommands.setReadonly(name, resolvePartitions(name, partitions), readonly, nowNs()),
+                StreamInfo.class, MetadataError.READONLY_FAILED);
     }
 
-    /** Pause/readonly partition resolution, in upstream's order (§3.4 rows 2–5). */
-    private List<Integer> resolvePartitions(String name, List<Integer> partitions) {
-        StreamInfo s = fsm.view().stream(name);
-        if (partitions.isEmpty()) {
-            if (s == null) {
-                throw MetadataException.of(MetadataError.STREAM_NOT_FOUND);
-            }
-            return s.partitionIds();
+    /**
+     * Pause/resume/readonly partition resolution in upstream's order (§3.4 rows 2-5): an empty
+     * list on an unknown stream is refused by the receiving server; the rest by the controller.
+     */
+    private List<Integer> resolvePartitions(String name, List<Integer> partitions) throws NotLeaderException {
+        if (partitions.isEmpty() && fsm.view().stream(name) == null) {
+            throw MetadataException.of(MetadataError.STREAM_NOT_FOUND);
         }
-        if (s == null) {
-            throw MetadataException.of(MetadataError.STREAM_NOT_EXIST);
+        requireLeader();
+        StreamInfo s = requireStream(name);
+        if (partitions.isEmpty()) {
+            return s.partitionIds();
         }
         List<Integer> ids = new ArrayList<>(partitions.size());
         for (int id : partitions) {
@@ -197,17 +176,14 @@ public final class MetadataController {
 
     /** Makes {@code leader} (an ISR member) the partition's leader; the leader epoch moves to the entry's index. */
     public CompletableFuture<PartitionInfo> changeLeader(String stream, int partition, String leader) {
-        PartitionInfo p;
-        try {
-            p = requirePartition(stream, partition);
-        } catch (MetadataException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        if (!p.isr().contains(leader)) {
-            return CompletableFuture.failedFuture(MetadataException.of(MetadataError.NOT_A_REPLICA, leader + " (in sync)"));
-        }
-        return checkedPropose(() -> MetadataCommands.changeLeader(stream, partition, leader, nowNs()),
-                PartitionInfo.class, MetadataError.LEADER_CHANGE_FAILED);
+        return submit(() -> {
+            requireLeader();
+            PartitionInfo p = requirePartition(stream, partition);
+            if (!p.isr().contains(leader)) {
+                throw MetadataException.of(MetadataError.NOT_IN_ISR, leader);
+            }
+            return MetadataCommands.changeLeader(stream, partition, leader, nowNs());
+        }, PartitionInfo.class, MetadataError.LEADER_CHANGE_FAILED);
     }
 
     /**
@@ -215,54 +191,55 @@ public final class MetadataController {
      * (behavior.md §9.5); FailedPrecondition {@code No ISR candidates} when the ISR has no one else.
      */
     public CompletableFuture<PartitionInfo> electLeader(String stream, int partition) {
-        PartitionInfo p;
-        try {
-            p = requirePartition(stream, partition);
-        } catch (MetadataException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        String candidate = ReplicaPlacer.electLeader(p, fsm.view());
-        if (candidate == null) {
-            return CompletableFuture.failedFuture(MetadataException.of(MetadataError.NO_ISR_CANDIDATES));
-        }
-        return changeLeader(stream, partition, candidate);
+        return submit(() -> {
+            requireLeader();
+            PartitionInfo p = requirePartition(stream, partition);
+            String candidate = ReplicaPlacer.electLeader(p, fsm.view());
+            if (candidate == null) {
+                throw MetadataException.of(MetadataError.NO_ISR_CANDIDATES);
+            }
+            return MetadataCommands.changeLeader(stream, partition, candidate, nowNs());
+        }, PartitionInfo.class, MetadataError.LEADER_CHANGE_FAILED);
     }
 
     /** Removes {@code replica} from the ISR, as requested by {@code leader} at {@code leaderEpoch}. */
     public CompletableFuture<PartitionInfo> shrinkIsr(String stream, int partition, String replica, String leader,
                                                       long leaderEpoch) {
-        try {
+        return submit(() -> {
+            requireLeader();
             requirePartition(stream, partition);
-        } catch (MetadataException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return checkedPropose(() -> MetadataCommands.shrinkIsr(stream, partition, replica, leader, leaderEpoch,
-                nowNs()), PartitionInfo.class, MetadataError.ISR_CHANGE_FAILED);
+            return MetadataCommands.shrinkIsr(stream, partition, replica, leader, leaderEpoch, nowNs());
+        }, PartitionInfo.class, MetadataError.ISR_CHANGE_FAILED);
     }
 
     /** Adds {@code replica} back to the ISR, as requested by {@code leader} at {@code leaderEpoch}. */
     public CompletableFuture<PartitionInfo> expandIsr(String stream, int partition, String replica, String leader,
                                                       long leaderEpoch) {
-        try {
+        return submit(() -> {
+            requireLeader();
             requirePartition(stream, partition);
-        } catch (MetadataException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return checkedPropose(() -> MetadataCommands.expandIsr(stream, partition, replica, leader, leaderEpoch,
-                nowNs()), PartitionInfo.class, MetadataError.ISR_CHANGE_FAILED);
+            return MetadataCommands.expandIsr(stream, partition, replica, leader, leaderEpoch, nowNs());
+        }, PartitionInfo.class, MetadataError.ISR_CHANGE_FAILED);
     }
 
     /** Records that the activity publisher has published every event up to {@code index}. */
     public CompletableFuture<Void> recordActivity(long index) {
-        return checkedPropose(() -> MetadataCommands.publishActivity(index, nowNs()), Object.class,
-                MetadataError.ACTIVITY_FAILED).thenApply(r -> null);
+        return submit(() -> {
+            requireLeader();
+            return MetadataCommands.publishActivity(index, nowNs());
+        }, Object.class, MetadataError.ACTIVITY_FAILED).thenApply(r -> null);
     }
 
-    private PartitionInfo requirePartition(String stream, int partition) {
-        StreamInfo s = fsm.view().stream(stream);
+    private StreamInfo requireStream(String name) {
+        StreamInfo s = fsm.view().stream(name);
         if (s == null) {
             throw MetadataException.of(MetadataError.STREAM_NOT_EXIST);
         }
+        return s;
+    }
+
+    private PartitionInfo requirePartition(String stream, int partition) {
+        StreamInfo s = requireStream(stream);
         PartitionInfo p = s.partition(partition);
         if (p == null) {
             throw MetadataException.of(MetadataError.PARTITION_NOT_EXIST);
@@ -276,13 +253,20 @@ public final class MetadataController {
         }
     }
 
-    private <T> CompletableFuture<T> checkedPropose(Supplier<byte[]> command, Class<T> type, MetadataError onFailure) {
+    /** Builds a command after checks that throw MetadataException or NotLeaderException. */
+    @FunctionalInterface
+    private interface CheckedCommand {
+        byte[] build() throws NotLeaderException;
+    }
+
+    private <T> CompletableFuture<T> submit(CheckedCommand command, Class<T> type, MetadataError onFailure) {
+        byte[] bytes;
         try {
-            requireLeader();
-        } catch (NotLeaderException e) {
+            bytes = command.build();
+        } catch (MetadataException | NotLeaderException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return propose(command.get(), type, onFailure);
+        return propose(bytes, type, onFailure);
     }
 
     private <T> CompletableFuture<T> propose(byte[] command, Class<T> type, MetadataError onFailure) {

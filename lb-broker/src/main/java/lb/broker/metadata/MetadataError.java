@@ -39,6 +39,7 @@ public enum MetadataError {
     LEADER_EPOCH_MISMATCH(Status.Code.FAILED_PRECONDITION,
             "Leader or leader epoch does not match: request has %s at epoch %d, partition has %s at epoch %d"),
     NOT_A_REPLICA(Status.Code.FAILED_PRECONDITION, "%s is not a replica of the partition"),
+    NOT_IN_ISR(Status.Code.FAILED_PRECONDITION, "%s is not in the ISR of the partition"),
     LEADER_NOT_REMOVABLE(Status.Code.FAILED_PRECONDITION, "cannot remove the leader %s from the ISR"),
     NO_ISR_CANDIDATES(Status.Code.FAILED_PRECONDITION, "No ISR candidates"),
     ISR_CHANGE_FAILED(Status.Code.INTERNAL, "Failed to change ISR: %s"),

@@ -106,6 +106,8 @@ public final class MetadataFsm implements CommandApplier {
         for (Runnable event : events) {
             event.run();
         }
+        Command applied = cmd;
+        notify(l -> l.onCommandApplied(index, applied));
         return result;
     }
 
@@ -208,7 +210,7 @@ public final class MetadataFsm implements CommandApplier {
             return p; // an older decision replayed: idempotent
         }
         if (!p.isr().contains(op.getLeader())) {
-            throw MetadataException.of(MetadataError.NOT_A_REPLICA, op.getLeader() + " (in sync)");
+            throw MetadataException.of(MetadataError.NOT_IN_ISR, op.getLeader());
         }
         PartitionInfo next = p.withLeader(op.getLeader(), index);
         store(index, stream, next);

@@ -48,6 +48,15 @@ public interface MetadataListener {
     }
 
     /**
+     * Every accepted command, after its specific events: for the activity publisher, which
+     * maps one entry to one event with the entry's own fields (behavior.md §12; e.g. a
+     * PauseStream's partition list as requested, including partitions that were paused already).
+     * Rejected commands (the FSM returned a MetadataException) are not reported.
+     */
+    default void onCommandApplied(long index, lb.broker.metadata.proto.Command command) {
+    }
+
+    /**
      * The whole state was replaced by a snapshot (start-up, or a Raft follower catching up).
      * Reconcile local partitions with {@code view}: create what is missing, drop what is gone,
      * re-apply flags and leadership.

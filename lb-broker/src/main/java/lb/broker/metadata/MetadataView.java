@@ -1,8 +1,10 @@
 package lb.broker.metadata;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -10,16 +12,49 @@ import java.util.TreeMap;
  * publishes a new view after each applied command through a volatile field, so any thread may
  * read {@link MetadataFsm#view()} without locks and gets a consistent state.
  *
- * @param lastAppliedIndex  index of the last applied log entry (0 = none)
- * @param streams           streams by name, sorted
- * @param lastActivityIndex the index the activity publisher last recorded (PUBLISH_ACTIVITY)
+ * <p>Cost: each change copies the stream map (O(streams), a sorted copy) and updates the
+ * per-server load counters by the changed streams only; a stream's partitions are shared
+ * between views unless that stream changed.
  */
-public record MetadataView(long lastAppliedIndex, NavigableMap<String, StreamInfo> streams, long lastActivityIndex) {
-
+public final class MetadataView {
     public static final MetadataView EMPTY = new MetadataView(0, new TreeMap<>(), 0);
 
-    public MetadataView {
-        streams = Collections.unmodifiableNavigableMap(new TreeMap<>(streams));
+    private final long lastAppliedIndex;
+    private final NavigableMap<String, StreamInfo> streams;
+    private final long lastActivityIndex;
+    /** server id → {non-paused partitions replicated, non-paused partitions led}. */
+    private final Map<String, int[]> loads;
+
+    /**
+     * @param lastAppliedIndex  index of the last applied log entry (0 = none)
+     * @param streams           streams by name
+     * @param lastActivityIndex the index the activity publisher last recorded (PUBLISH_ACTIVITY)
+     */
+    public MetadataView(long lastAppliedIndex, Map<String, StreamInfo> streams, long lastActivityIndex) {
+        this(lastAppliedIndex, Collections.unmodifiableNavigableMap(new TreeMap<>(streams)), lastActivityIndex,
+                computeLoads(streams.values()));
+    }
+
+    /** {@code streams} must be unmodifiable and never change; {@code loads} is never modified after this. */
+    private MetadataView(long lastAppliedIndex, NavigableMap<String, StreamInfo> streams, long lastActivityIndex,
+                         Map<String, int[]> loads) {
+        this.lastAppliedIndex = lastAppliedIndex;
+        this.streams = streams;
+        this.lastActivityIndex = lastActivityIndex;
+        this.loads = loads;
+    }
+
+    public long lastAppliedIndex() {
+        return lastAppliedIndex;
+    }
+
+    /** Streams by name, sorted. */
+    public NavigableMap<String, StreamInfo> streams() {
+        return streams;
+    }
+
+    public long lastActivityIndex() {
+        return lastActivityIndex;
     }
 
     /** The stream called {@code name}, or null. */
@@ -35,36 +70,72 @@ public record MetadataView(long lastAppliedIndex, NavigableMap<String, StreamInf
 
     /** Number of non-paused partitions {@code serverId} replicates (Broker.partitionCount; placement load). */
     public int partitionLoad(String serverId) {
-        int n = 0;
-        for (StreamInfo s : streams.values()) {
-            for (PartitionInfo p : s.partitions().values()) {
-                if (!p.paused() && p.replicas().contains(serverId)) {
-                    n++;
-                }
-            }
-        }
-        return n;
+        int[] l = loads.get(serverId);
+        return l == null ? 0 : l[0];
     }
 
     /** Number of non-paused partitions {@code serverId} leads (Broker.leaderCount; leader-choice load). */
     public int leaderLoad(String serverId) {
-        int n = 0;
-        for (StreamInfo s : streams.values()) {
-            for (PartitionInfo p : s.partitions().values()) {
-                if (!p.paused() && serverId.equals(p.leader())) {
-                    n++;
-                }
-            }
-        }
-        return n;
+        int[] l = loads.get(serverId);
+        return l == null ? 0 : l[1];
     }
 
     MetadataView with(long index, Map<String, StreamInfo> changed, String removed, long activityIndex) {
-        TreeMap<String, StreamInfo> next = new TreeMap<>(streams);
-        next.putAll(changed);
-        if (removed != null) {
-            next.remove(removed);
+        if (changed.isEmpty() && removed == null) {
+            return new MetadataView(index, streams, activityIndex, loads); // nothing changed: share
         }
-        return new MetadataView(index, next, activityIndex);
+        TreeMap<String, StreamInfo> next = new TreeMap<>(streams);
+        Map<String, int[]> nextLoads = new HashMap<>();
+        loads.forEach((k, v) -> nextLoads.put(k, v.clone()));
+        for (StreamInfo s : changed.values()) {
+            StreamInfo old = next.put(s.name(), s);
+            count(nextLoads, old, -1);
+            count(nextLoads, s, +1);
+        }
+        if (removed != null) {
+            count(nextLoads, next.remove(removed), -1);
+        }
+        return new MetadataView(index, Collections.unmodifiableNavigableMap(next), activityIndex, nextLoads);
+    }
+
+    private static Map<String, int[]> computeLoads(Iterable<StreamInfo> streams) {
+        Map<String, int[]> loads = new HashMap<>();
+        for (StreamInfo s : streams) {
+            count(loads, s, +1);
+        }
+        return loads;
+    }
+
+    private static void count(Map<String, int[]> loads, StreamInfo s, int sign) {
+        if (s == null) {
+            return;
+        }
+        for (PartitionInfo p : s.partitions().values()) {
+            if (p.paused()) {
+                continue;
+            }
+            for (String r : p.replicas()) {
+                loads.computeIfAbsent(r, k -> new int[2])[0] += sign;
+            }
+            loads.computeIfAbsent(p.leader(), k -> new int[2])[1] += sign;
+        }
+    }
+
+    /** Views are equal when their indexes and streams are (the loads follow from the streams). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MetadataView v && v.lastAppliedIndex == lastAppliedIndex
+                && v.lastActivityIndex == lastActivityIndex && v.streams.equals(streams);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(lastAppliedIndex, lastActivityIndex, streams);
+    }
+
+    @Override
+    public String toString() {
+        return "MetadataView[lastAppliedIndex=" + lastAppliedIndex + ", lastActivityIndex=" + lastActivityIndex
+                + ", streams=" + streams + "]";
     }
 }

@@ -127,6 +127,9 @@ final class ClientSession implements ProtocolHandler {
 
     @Override
     public void beforeOp(boolean isConnect) throws ProtocolException {
+        if (closing.get()) { // e.g. cut as a slow consumer by its own echo: parse no further
+            throw new ProtocolException(null, "connection is closing");
+        }
         if (!connectReceived && !isConnect && options.authRequired()) {
             throw new ProtocolException(ProtocolException.AUTH_VIOLATION, "operation before CONNECT while auth is required");
         }
@@ -339,6 +342,9 @@ final class ClientSession implements ProtocolHandler {
      */
     boolean enqueueMsg(byte[] args, int subjectOff, int subjectLen, int replyOff, int replyLen, byte[] sid,
                        byte[] payload, int payloadOff, int headerLen, int totalLen) {
+        if (closing.get()) {
+            return false;
+        }
         boolean withHeaders = headerLen >= 0 && headersEnabled;
         if (headerLen >= 0 && !withHeaders) {
             payloadOff += headerLen;
@@ -394,9 +400,9 @@ final class ClientSession implements ProtocolHandler {
             outLock.unlock();
         }
         if (slow) {
-            LOG.log(Level.WARNING, "NATS {0}: slow consumer, {1} bytes pending (limit {2}); disconnecting",
-                    describe(), pending, options.maxPendingBytes());
-            close("slow consumer", null);
+            if (close("slow consumer, " + pending + " bytes pending (limit " + options.maxPendingBytes() + ")", null)) {
+                server.slowConsumers.incrementAndGet();
+            }
             return false;
         }
         return true;
@@ -501,16 +507,17 @@ final class ClientSession implements ProtocolHandler {
     /**
      * Closes the connection, first queueing {@code -ERR 'clientError'} when not null. Safe from
      * any thread and idempotent; the socket is closed and the subscriptions removed on the
-     * owner thread.
+     * owner thread. Returns true for the call that started the close.
      */
-    void close(String reason, String clientError) {
+    boolean close(String reason, String clientError) {
         if (!closing.compareAndSet(false, true)) {
-            return;
+            return false;
         }
         if (clientError != null) {
             appendControl(("-ERR '" + clientError + "'\r\n").getBytes(StandardCharsets.US_ASCII));
         }
-        Level level = clientError != null || reason.startsWith("slow") || reason.startsWith("internal") ? Level.INFO : Level.DEBUG;
+        Level level = reason.startsWith("slow") ? Level.WARNING
+                : clientError != null || reason.startsWith("internal") ? Level.INFO : Level.DEBUG;
         if (LOG.isLoggable(level)) {
             LOG.log(level, "NATS {0}: closing: {1}", describe(), reason);
         }
@@ -519,6 +526,7 @@ final class ClientSession implements ProtocolHandler {
         } else {
             loop.execute(this::finishClose);
         }
+        return true;
     }
 
     /** Owner thread: last flush (best effort, non-blocking), close the socket, drop subscriptions. */

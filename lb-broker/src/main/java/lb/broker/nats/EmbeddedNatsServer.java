@@ -38,6 +38,7 @@ public final class EmbeddedNatsServer implements AutoCloseable {
     private final int port;
     private final AtomicLong nextCid = new AtomicLong(1);
     private final AtomicInteger connections = new AtomicInteger();
+    final AtomicLong slowConsumers = new AtomicLong();
     /** Unexpected exceptions caught at a connection's edge (each closed that connection); 0 in a healthy server. */
     final AtomicLong internalErrors = new AtomicLong();
     private final String infoPrefix;
@@ -126,6 +127,11 @@ public final class EmbeddedNatsServer implements AutoCloseable {
     /** Client connections currently open. */
     public int connectionCount() {
         return connections.get();
+    }
+
+    /** Connections cut so far because their pending output passed the slow-consumer limit. */
+    public long slowConsumerCount() {
+        return slowConsumers.get();
     }
 
     /** Subscriptions currently registered, over all clients. */

@@ -69,6 +69,18 @@ public final class NatsServerOptions {
         return new Builder();
     }
 
+    /**
+     * A builder preset from a nats-server configuration file (Liftbridge's
+     * {@code nats.embedded.config}); settings made on it afterwards win over the file. See
+     * {@link NatsConfigFile} for the keys honoured; any other key is refused.
+     *
+     * @throws IllegalArgumentException naming the file, line or key and what is wrong
+     * @throws java.io.IOException if the file cannot be read
+     */
+    public static Builder fromNatsConfig(java.nio.file.Path file) throws java.io.IOException {
+        return NatsConfigFile.read(file, new Builder());
+    }
+
     public String host() { return host; }
     /** The port to bind; 0 picks a free one ({@link EmbeddedNatsServer#port()} tells which). */
     public int port() { return port; }

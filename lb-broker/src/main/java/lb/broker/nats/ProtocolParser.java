@@ -28,6 +28,8 @@ final class ProtocolParser {
     private static final int LINE = 0;
     private static final int PAYLOAD = 1;
     private static final int MAX_ARGS = 5;
+    /** Keep a split-payload scratch array up to this size between messages; free bigger ones. */
+    private static final int RETAINED_BODY = 64 * 1024;
 
     private final ProtocolHandler handler;
     private final int maxControlLine;
@@ -288,6 +290,9 @@ final class ProtocolParser {
             bodyLen = 0;
             state = LINE;
             handler.onPub(argBuf, subjectOff, subjectLen, replyOff, replyLen, body, 0, headerLen, totalLen);
+            if (body.length > RETAINED_BODY) {
+                body = new byte[0]; // one big message must not pin max_payload per connection
+            }
         }
         return i + n;
     }

@@ -452,6 +452,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void loadsAFileAndReportsAMissingOne(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("lb.yaml");
+        java.nio.file.Files.writeString(file, "clustering:\n  namespace: fromfile\n");
+        assertEquals("fromfile", ConfigLoader.load(file, new ConfigOverrides(), ENV).namespace());
+        assertEquals(file.toString(), ConfigLoader.load(file, new ConfigOverrides(), ENV).configFile());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(dir.resolve("missing.yaml"), new ConfigOverrides(), ENV));
+        assertTrue(e.getMessage().startsWith("cannot read configuration file " + dir.resolve("missing.yaml")), e.getMessage());
+        java.nio.file.Files.writeString(file, "bogus: 1\n");
+        assertEquals(List.of("Unknown configuration setting \"bogus\""),
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(file, new ConfigOverrides(), ENV)).problems());
+    }
+
+    @Test
     void asMapHidesThePassword() {
         Map<String, Object> m = load("nats.password: secret\n").asMap();
         assertEquals("********", m.get("nats.password"));

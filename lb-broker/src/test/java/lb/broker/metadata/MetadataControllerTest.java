@@ -204,6 +204,28 @@ class MetadataControllerTest {
         assertEquals("n7", assertInstanceOf(NotLeaderException.class, e.getCause()).leaderId());
     }
 
+    /** Upstream checks some things on the receiving server and the rest on the controller (wire-contract §3.2-3.5). */
+    @Test
+    void receivingServerChecksComeBeforeForwarding() {
+        log.leader = false;
+        assertStatus(Status.Code.INVALID_ARGUMENT, "Name cannot be empty", controller.createStream(req("", "a").build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, "Stream is reserved", controller.deleteStream("__cursors"));
+        assertStatus(Status.Code.NOT_FOUND, "stream not found", controller.pauseStream("nope", List.of(), false));
+        assertStatus(Status.Code.NOT_FOUND, "stream not found", controller.setStreamReadonly("nope", List.of(), true));
+        for (CompletableFuture<?> f : List.of(
+                controller.createStream(req("s", "a").setReplicationFactor(5).build()),
+                controller.deleteStream("nope"),
+                controller.pauseStream("nope", List.of(1), false),
+                controller.resumePartitions("nope", List.of(1)),
+                controller.setStreamReadonly("nope", List.of(1), true),
+                controller.electLeader("nope", 0),
+                controller.shrinkIsr("nope", 0, "a", "b", 1),
+                controller.recordActivity(1))) {
+            ExecutionException e = assertThrows(ExecutionException.class, f::get);
+            assertInstanceOf(NotLeaderException.class, e.getCause(), "controller checks run on the controller");
+        }
+    }
+
     @Test
     void logFailureIsInternalWithUpstreamPrefix() {
         log.failWith = new IllegalStateException("metadata log closed");
@@ -340,7 +362,7 @@ class MetadataControllerTest {
 
         assertStatus(Status.Code.FAILED_PRECONDITION, "n9 is not a replica of the partition",
                 controller.expandIsr("s", 0, "n9", "n1", 1));
-        assertStatus(Status.Code.FAILED_PRECONDITION, "n3 (in sync) is not a replica of the partition",
+        assertStatus(Status.Code.FAILED_PRECONDITION, "n3 is not in the ISR of the partition",
                 controller.changeLeader("s", 0, "n3"));
 
         p = controller.electLeader("s", 0).get();
@@ -371,6 +393,24 @@ class MetadataControllerTest {
         assertEquals(2, s.overrides().minIsr());
         assertEquals(Boolean.TRUE, s.overrides().optimisticConcurrencyControl());
         assertNull(s.overrides().retentionMaxBytes());
+    }
+
+    @Test
+    void everyAcceptedCommandIsReportedOnceInOrder() throws Exception {
+        List<String> seen = new ArrayList<>();
+        fsm.addListener(new MetadataListener() {
+            @Override
+            public void onCommandApplied(long index, lb.broker.metadata.proto.Command command) {
+                seen.add(index + " " + command.getOpCase());
+            }
+        });
+        controller.createStream(req("s", "a").setPartitions(2).build()).get();
+        controller.pauseStream("s", List.of(0), true).get();
+        controller.pauseStream("s", List.of(0), false).get(); // already paused: no partition event, still a command
+        statusOf(controller.createStream(req("s", "b").build()));
+        assertInstanceOf(MetadataException.class, log.propose(MetadataCommands.deleteStream("nope", 0)).get()); // rejected by the FSM
+        controller.deleteStream("s").get();
+        assertEquals(List.of("1 CREATE_STREAM", "2 PAUSE_STREAM", "3 PAUSE_STREAM", "5 DELETE_STREAM"), seen);
     }
 
     @Test

@@ -125,6 +125,7 @@ class EmbeddedNatsServerTest {
                 pub.flush(WAIT);
             }
             await("the stuck client is disconnected", () -> server.connectionCount() == 2);
+            assertEquals(1, server.slowConsumerCount());
             good.publish("side", "still here".getBytes(StandardCharsets.UTF_8));
             Message m = sub.nextMessage(WAIT);
             assertNotNull(m);

@@ -221,6 +221,54 @@ abstract class NatsCompatibilitySuite {
     }
 
     @Test
+    void unsubscribeMaxHoldsUnderConcurrentPublishers() throws Exception {
+        try (RawClient sub = RawClient.open(shared.port())) {
+            sub.send("CONNECT {\"verbose\":false}\r\nSUB race 1\r\nUNSUB 1 250\r\nPING\r\n");
+            assertEquals(List.of(), sub.linesUntilPong());
+            List<Thread> publishers = new ArrayList<>();
+            List<Connection> conns = new ArrayList<>();
+            for (int p = 0; p < 4; p++) {
+                Connection c = connect();
+                conns.add(c);
+                publishers.add(new Thread(() -> {
+                    for (int i = 0; i < 500; i++) {
+                        c.publish("race", bytes("x"));
+                    }
+                }, "test-publisher-" + p));
+            }
+            publishers.forEach(Thread::start);
+            for (Thread t : publishers) {
+                t.join();
+            }
+            for (Connection c : conns) {
+                c.flush(WAIT);
+                c.close();
+            }
+            sub.send("PING\r\n");
+            List<String> lines = sub.linesUntilPong();
+            assertEquals(500, lines.size(), "exactly 250 MSG frames (2 lines each)");
+        }
+    }
+
+    @Test
+    void queueMemberThatLeavesGetsNoMore() throws Exception {
+        try (Connection c = connect()) {
+            Subscription stays = c.subscribe("lq", "g");
+            Subscription leaves = c.subscribe("lq", "g");
+            c.flush(WAIT);
+            leaves.unsubscribe();
+            c.flush(WAIT);
+            for (int i = 0; i < 50; i++) {
+                c.publish("lq", bytes("q" + i));
+            }
+            c.flush(WAIT);
+            for (int i = 0; i < 50; i++) {
+                assertNotNull(stays.nextMessage(WAIT), "message " + i);
+            }
+        }
+    }
+
+    @Test
     void noEchoHidesOwnMessages() throws Exception {
         try (Connection quiet = connect(new Options.Builder().noEcho()); Connection other = connect()) {
             Subscription sub = quiet.subscribe("echo.test");
@@ -290,9 +338,13 @@ abstract class NatsCompatibilitySuite {
                 own.stop();
                 own.restart();
                 assertTrue(reconnected.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), "reconnected");
-                c.flush(WAIT);
-                c.publish("after.restart", bytes("back"));
-                Message m = sub.nextMessage(WAIT);
+                // jnats re-sends the SUB after reconnecting; publish until it is in place.
+                Message m = null;
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (m == null && System.nanoTime() < deadline) {
+                    c.publish("after.restart", bytes("back"));
+                    m = sub.nextMessage(Duration.ofMillis(200));
+                }
                 assertNotNull(m, "the subscription was restored on the new server");
                 assertEquals("back", new String(m.getData(), StandardCharsets.UTF_8));
             }
