@@ -334,6 +334,10 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
         return ctx;
     }
 
+    AckRouter acks() {
+        return acks;
+    }
+
     // ------------------------------------------------------------------ plumbing
 
     @FunctionalInterface

@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import lb.broker.api.ActivityPublisher;
 import lb.broker.api.ApiService;
 import lb.broker.api.BrokerContext;
 import lb.broker.config.BrokerConfig;
@@ -64,6 +65,7 @@ public final class BrokerServer implements AutoCloseable {
     private Partitions partitions;
     private MetadataController controller;
     private ApiService api;
+    private ActivityPublisher activity;
     private HealthStatusManager health;
     private Server grpc;
     private ExecutorService executor;
@@ -120,6 +122,11 @@ public final class BrokerServer implements AutoCloseable {
                 SyncPolicy.parse(config.sync().toString()));
         partitions.streamLookup(name -> fsm.view().stream(name));
         fsm.addListener(partitions);
+        if (config.get(ConfigKeys.ACTIVITY_STREAM_ENABLED)) {
+            activity = new ActivityPublisher(ackPolicy(config.get(ConfigKeys.ACTIVITY_STREAM_PUBLISH_ACK_POLICY)),
+                    config.get(ConfigKeys.ACTIVITY_STREAM_PUBLISH_TIMEOUT));
+            fsm.addListener(activity);
+        }
         metadataLog = new LocalCommandLog(dataDir.resolve("metadata"), serverId,
                 config.metadataSnapshotThreshold());
         metadataLog.start(fsm);
@@ -141,6 +148,9 @@ public final class BrokerServer implements AutoCloseable {
         api = new ApiService(new BrokerContext(serverId, config.namespace(), config.advertisedHost(),
                 this::port, controller, fsm, partitions, nats, DEFAULT_TIMEOUT, cursors,
                 Clock.systemUTC()));
+        if (activity != null) {
+            activity.start(api);
+        }
         health = new HealthStatusManager();
         grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.bindPort()))
                 .executor(executor)
@@ -188,6 +198,14 @@ public final class BrokerServer implements AutoCloseable {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IOException("cannot create internal streams: " + e.getMessage(), e);
         }
+    }
+
+    private static io.liftbridge.proto.Api.AckPolicy ackPolicy(String name) {
+        return switch (name.toLowerCase()) {
+            case "all" -> io.liftbridge.proto.Api.AckPolicy.ALL;
+            case "none" -> io.liftbridge.proto.Api.AckPolicy.NONE;
+            default -> io.liftbridge.proto.Api.AckPolicy.LEADER;
+        };
     }
 
     private int maxMessageBytes() {
@@ -279,6 +297,9 @@ public final class BrokerServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 grpc.shutdownNow();
             }
+        }
+        if (activity != null) {
+            activity.close();
         }
         if (api != null) {
             api.close();

@@ -61,7 +61,7 @@ abstract class BrokerConformanceSuite {
 
     BrokerConfig config() throws Exception {
         return TestBroker.config(dir.resolve("data"), natsYaml(), "cursors.stream.partitions: 2\n"
-                + "clustering.replication.max.bytes: 65536\n");
+                + "clustering.replication.max.bytes: 65536\nactivity.stream.enabled: true\n");
     }
 
     @BeforeEach
@@ -422,6 +422,48 @@ abstract class BrokerConformanceSuite {
         client.setCursor("c1", "orders", 0, 10); // moved backwards: the latest value wins
         assertEquals(10, client.fetchCursor("c1", "orders", 0));
         assertEquals(7, client.fetchCursor("c1", "orders", 1));
+    }
+
+    // ------------------------------------------------------------------ activity stream §12
+
+    @Test
+    void theActivityStreamRecordsOperationsInOrder() throws Exception {
+        api.createStream(stream("act").setPartitions(2).build());
+        api.pauseStream(Api.PauseStreamRequest.newBuilder().setName("act").addPartitions(1).setResumeAll(true).build());
+        api.publish(publish("act", "wake").build()); // resumes partition 1 (resumeAll)
+        api.setStreamReadonly(Api.SetStreamReadonlyRequest.newBuilder().setName("act").setReadonly(true).build());
+        api.deleteStream(Api.DeleteStreamRequest.newBuilder().setName("act").build());
+        List<Api.ActivityStreamEvent> events = new ArrayList<>();
+        Iterator<Api.Message> it = APIGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+                .subscribe(Api.SubscribeRequest.newBuilder().setStream("__activity")
+                        .setStartPosition(Api.StartPosition.EARLIEST).build());
+        it.next();
+        while (events.isEmpty() || events.get(events.size() - 1).getOp() != Api.ActivityStreamOp.DELETE_STREAM) {
+            events.add(Api.ActivityStreamEvent.parseFrom(it.next().getValue()));
+        }
+        List<String> ops = new ArrayList<>();
+        long lastId = 0;
+        for (Api.ActivityStreamEvent e : events) {
+            assertTrue(e.getId() > lastId, "ids strictly increase");
+            lastId = e.getId();
+            switch (e.getOp()) {
+                case CREATE_STREAM -> ops.add("create " + e.getCreateStreamOp().getStream() + " "
+                        + e.getCreateStreamOp().getPartitionsList());
+                case PAUSE_STREAM -> ops.add("pause " + e.getPauseStreamOp().getStream() + " "
+                        + e.getPauseStreamOp().getPartitionsList() + " " + e.getPauseStreamOp().getResumeAll());
+                case RESUME_STREAM -> ops.add("resume " + e.getResumeStreamOp().getStream() + " "
+                        + e.getResumeStreamOp().getPartitionsList());
+                case SET_STREAM_READONLY -> ops.add("readonly " + e.getSetStreamReadonlyOp().getStream() + " "
+                        + e.getSetStreamReadonlyOp().getReadonly());
+                case DELETE_STREAM -> ops.add("delete " + e.getDeleteStreamOp().getStream());
+                default -> ops.add(e.getOp().toString());
+            }
+        }
+        assertTrue(ops.contains("create __cursors [0, 1]"), ops.toString());
+        int at = ops.indexOf("create act [0, 1]");
+        assertTrue(at >= 0, ops.toString());
+        assertEquals(List.of("create act [0, 1]", "pause act [1] true", "resume act [1]", "readonly act true",
+                "delete act"), ops.subList(at, ops.size()));
     }
 
     // ------------------------------------------------------------------ NATS publishers, health
