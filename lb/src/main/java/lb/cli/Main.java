@@ -26,6 +26,7 @@ public final class Main {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setAbbreviatedOptionsAllowed(false);
         cl.setAbbreviatedSubcommandsAllowed(false);
+        cl.setExecutionExceptionHandler(new Errors());
         withExitCodeHelp(cl);
         return cl;
     }
