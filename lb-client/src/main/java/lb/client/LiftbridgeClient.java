@@ -43,6 +43,7 @@ public final class LiftbridgeClient implements AutoCloseable {
     private final Duration timeout;
     private final Duration ackTimeout;
     private final int maxInFlight;
+    private final javax.net.ssl.SSLContext tls;
     private final ConcurrentHashMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final Object asyncLock = new Object();
     private volatile ClusterMetadata metadata;
@@ -54,6 +55,7 @@ public final class LiftbridgeClient implements AutoCloseable {
         this.timeout = b.timeout;
         this.ackTimeout = b.ackTimeout;
         this.maxInFlight = b.maxInFlight;
+        this.tls = b.tls;
     }
 
     public static Builder builder() {
@@ -341,10 +343,14 @@ public final class LiftbridgeClient implements AutoCloseable {
             int colon = a.lastIndexOf(':');
             String host = a.substring(0, colon).replace("[", "").replace("]", "");
             int port = Integer.parseInt(a.substring(colon + 1));
-            return OkHttpChannelBuilder.forAddress(host, port)
-                    .usePlaintext()
-                    .maxInboundMessageSize(64 * 1024 * 1024)
-                    .build();
+            OkHttpChannelBuilder cb = OkHttpChannelBuilder.forAddress(host, port)
+                    .maxInboundMessageSize(64 * 1024 * 1024);
+            if (tls == null) {
+                cb.usePlaintext();
+            } else {
+                cb.useTransportSecurity().sslSocketFactory(tls.getSocketFactory());
+            }
+            return cb.build();
         });
     }
 
@@ -402,6 +408,7 @@ public final class LiftbridgeClient implements AutoCloseable {
         private Duration timeout = DEFAULT_TIMEOUT;
         private Duration ackTimeout = DEFAULT_TIMEOUT;
         private int maxInFlight = 1024;
+        private javax.net.ssl.SSLContext tls;
 
         /** Broker addresses ({@code host:port}); at least one. */
         public Builder seeds(String... addresses) {
@@ -445,6 +452,17 @@ public final class LiftbridgeClient implements AutoCloseable {
                 throw new IllegalArgumentException("maxInFlight must be at least 1, got " + n);
             }
             this.maxInFlight = n;
+            return this;
+        }
+
+        /**
+         * Connects over TLS, trusting the PEM certificates in {@code caFile} (null: the JDK's
+         * trust store), presenting {@code certFile}/{@code keyFile} when the broker asks for a
+         * client certificate (both null: none).
+         */
+        public Builder tls(java.nio.file.Path caFile, java.nio.file.Path certFile, java.nio.file.Path keyFile)
+                throws java.io.IOException {
+            this.tls = lb.client.tls.Pem.sslContext(caFile, certFile, keyFile);
             return this;
         }
 

@@ -100,15 +100,23 @@ public final class BrokerServer implements AutoCloseable {
     }
 
     private void startAll() throws IOException {
+        if (config.get(ConfigKeys.TLS_CLIENT_AUTHZ_ENABLED)) {
+            throw new IOException("tls.client.authz.enabled: ACL authorization is not supported by lb yet; "
+                    + "set it to false (TLS and client certificates are)");
+        }
         // 1. NATS.
         if (usesEmbeddedNats(config)) {
             URI first = URI.create(config.get(ConfigKeys.NATS_SERVERS).isEmpty()
                     ? "nats://127.0.0.1:4222" : config.get(ConfigKeys.NATS_SERVERS).get(0));
-            embedded = EmbeddedNatsServer.start(NatsServerOptions.builder()
+            NatsServerOptions.Builder nb = NatsServerOptions.builder()
                     .host(first.getHost() == null ? "127.0.0.1" : first.getHost())
                     .port(first.getPort() < 0 ? NatsServerOptions.DEFAULT_PORT : first.getPort())
-                    .serverName("lb-" + serverId)
-                    .build());
+                    .serverName("lb-" + serverId);
+            if (config.get(ConfigKeys.NATS_USER) != null) {
+                // The embedded server asks for the same credentials the broker connects with.
+                nb.userPassword(config.get(ConfigKeys.NATS_USER), config.get(ConfigKeys.NATS_PASSWORD));
+            }
+            embedded = EmbeddedNatsServer.start(nb.build());
             natsUrls.add(embedded.clientUrl());
         } else {
             natsUrls.addAll(config.get(ConfigKeys.NATS_SERVERS));
@@ -152,8 +160,11 @@ public final class BrokerServer implements AutoCloseable {
             activity.start(api);
         }
         health = new HealthStatusManager();
-        grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.bindPort()))
-                .executor(executor)
+        NettyServerBuilder sb = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.bindPort()));
+        if (config.get(ConfigKeys.TLS_CERT) != null) {
+            sb.sslContext(serverTls());
+        }
+        grpc = sb.executor(executor)
                 .addService(api)
                 .addService(health.getHealthService())
                 .maxInboundMessageSize(Math.max(4 << 20,
@@ -169,8 +180,39 @@ public final class BrokerServer implements AutoCloseable {
         health.setStatus("", ServingStatus.SERVING);
     }
 
+    /** TLS with the JDK's provider; client certificates required when tls.client.auth is on. */
+    private io.grpc.netty.shaded.io.netty.handler.ssl.SslContext serverTls() throws IOException {
+        java.io.File cert = new java.io.File(config.get(ConfigKeys.TLS_CERT));
+        java.io.File key = new java.io.File(config.get(ConfigKeys.TLS_KEY));
+        try {
+            // The JDK's TLS everywhere: the jar leaves netty-tcnative's native builds out.
+            var b = io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.configure(
+                    io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder.forServer(cert, key),
+                    io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider.JDK);
+            if (config.get(ConfigKeys.TLS_CLIENT_AUTH_ENABLED)) {
+                String ca = config.get(ConfigKeys.TLS_CLIENT_AUTH_CA);
+                if (ca != null) {
+                    b.trustManager(new java.io.File(ca));
+                }
+                b.clientAuth(io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth.REQUIRE);
+            }
+            return b.build();
+        } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+            throw new IOException("cannot use tls.cert " + cert + " and tls.key " + key + ": " + e.getMessage()
+                    + " (the key must be PEM PKCS#8: 'openssl pkcs8 -topk8 -nocrypt')", e);
+        }
+    }
+
     private Connection connectNats() throws IOException {
-        Options o = new Options.Builder()
+        Options.Builder ob = new Options.Builder();
+        if (config.get(ConfigKeys.NATS_USER) != null) {
+            ob.userInfo(config.get(ConfigKeys.NATS_USER), config.get(ConfigKeys.NATS_PASSWORD));
+        }
+        if (config.get(ConfigKeys.NATS_TLS_CA) != null || config.get(ConfigKeys.NATS_TLS_CERT) != null) {
+            ob.sslContext(lb.client.tls.Pem.sslContext(path(ConfigKeys.NATS_TLS_CA),
+                    path(ConfigKeys.NATS_TLS_CERT), path(ConfigKeys.NATS_TLS_KEY)));
+        }
+        Options o = ob
                 .servers(natsUrls.toArray(String[]::new))
                 .connectionName("LIFT." + config.namespace() + "." + serverId + ".streams")
                 .reconnectWait(Duration.ofMillis(250))
@@ -187,6 +229,11 @@ public final class BrokerServer implements AutoCloseable {
                     + e.getMessage() + " (start nats-server there, or drop --nats-servers to use the "
                     + "embedded server)", e);
         }
+    }
+
+    private Path path(lb.broker.config.ConfigKey<String> key) {
+        String v = config.get(key);
+        return v == null ? null : Path.of(v);
     }
 
     private static void join(java.util.concurrent.CompletableFuture<?> f) throws IOException {
