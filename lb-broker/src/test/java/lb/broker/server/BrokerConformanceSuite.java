@@ -141,6 +141,17 @@ abstract class BrokerConformanceSuite {
         StatusRuntimeException enc = assertThrows(StatusRuntimeException.class, () -> api.createStream(
                 stream("enc").setEncryption(Api.NullableBool.newBuilder().setValue(true)).build()));
         assertEquals(Status.Code.FAILED_PRECONDITION, enc.getStatus().getCode());
+        for (Api.CreateStreamRequest.Builder absurd : List.of(
+                stream("a1").setRetentionMaxBytes(Api.NullableInt64.newBuilder().setValue(-5)),
+                stream("a2").setSegmentMaxBytes(Api.NullableInt64.newBuilder().setValue(-1)),
+                stream("a3").setRetentionMaxAge(Api.NullableInt64.newBuilder().setValue(-1000)),
+                stream("a4").setMinIsr(Api.NullableInt32.newBuilder().setValue(-2)))) {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                    () -> api.createStream(absurd.build()));
+            assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), absurd.getName());
+            assertTrue(e.getStatus().getDescription().startsWith("Invalid stream configuration: "),
+                    e.getStatus().getDescription());
+        }
         api.createStream(stream("all").setReplicationFactor(-1).build()); // -1 = cluster size
         Api.FetchMetadataResponse m = api.fetchMetadata(Api.FetchMetadataRequest.newBuilder()
                 .addStreams("orders").build());
