@@ -329,6 +329,25 @@ class PartitionIngestTest {
     }
 
     @Test
+    void autoPauseWaitsWhileTheLeaderHasSubscribersWhenAskedTo() throws Exception {
+        create("busy", 1, Api.CreateStreamRequest.newBuilder()
+                .setAutoPauseTime(Api.NullableInt64.newBuilder().setValue(200))
+                .setAutoPauseDisableIfSubscribers(Api.NullableBool.newBuilder().setValue(true)));
+        PartitionReader reader = partition("busy", 0).newReader(0, -1);
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(800); // four idle periods
+        while (System.nanoTime() < until) {
+            assertFalse(node.fsm.view().partition("busy", 0).paused(), "paused despite a subscriber");
+            Thread.sleep(20);
+        }
+        reader.close();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!node.fsm.view().partition("busy", 0).paused()) {
+            assertTrue(System.nanoTime() < deadline, "never paused after the subscriber left");
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
     void deleteEndsReadersWithNotFoundAndRemovesTheFiles() throws Exception {
         create("d", 1, Api.CreateStreamRequest.newBuilder());
         waitLeading("d", 0);
