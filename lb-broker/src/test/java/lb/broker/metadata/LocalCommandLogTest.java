@@ -266,9 +266,12 @@ class LocalCommandLogTest {
         }
     }
 
+    /** Snapshot thresholds of the kill rounds: 1 snapshots after every batch, so kills often land inside one. */
+    private static final int[] THRESHOLDS = {50, 1, 7};
+
     /**
-     * Kills (SIGKILL) a child JVM while it proposes with up to 64 proposals in flight and a
-     * snapshot every 50 entries, three times in a row on the same directory. After each kill,
+     * Kills (SIGKILL) a child JVM while it proposes with up to 64 proposals in flight and
+     * snapshots every {@link #THRESHOLDS} entries, three times in a row on the same directory. After each kill,
      * the recovered log must hold every proposal the child saw complete, in order, as a
      * contiguous prefix of what it proposed.
      */
@@ -278,9 +281,10 @@ class LocalCommandLogTest {
         String java = ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
         int next = 0;
-        for (int round = 0; round < 3; round++) {
+        for (int round = 0; round < THRESHOLDS.length; round++) {
             Process child = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                    LocalCommandLogChild.class.getName(), dir.toString(), Integer.toString(next), "50")
+                    LocalCommandLogChild.class.getName(), dir.toString(), Integer.toString(next),
+                    Integer.toString(THRESHOLDS[round]))
                     .redirectError(dir.resolve("child-stderr.txt").toFile()).start();
             int lastAck = -1;
             int acks = 0;
