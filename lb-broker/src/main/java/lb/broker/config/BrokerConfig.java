@@ -224,6 +224,12 @@ public final class BrokerConfig {
                         + "\" is not a server id (no spaces, periods, '*' or '>')");
             }
         }
+        for (String url : get(ConfigKeys.NATS_SERVERS)) {
+            if (!isNatsUrl(url)) {
+                problems.add("configuration setting \"nats.servers\": \"" + url
+                        + "\" is not a NATS URL (e.g. nats://127.0.0.1:4222 or host:4222)");
+            }
+        }
         if (get(ConfigKeys.NATS_SERVERS).isEmpty() && !embeddedNats()) {
             problems.add("configuration setting \"nats.servers\" is empty: give at least one NATS URL or use nats.embedded");
         }
@@ -248,6 +254,28 @@ public final class BrokerConfig {
         if (v != null && !isIdentifier(v)) {
             problems.add("configuration setting \"" + key.name() + "\": \"" + v
                     + "\" must be non-empty with no spaces, periods, '*' or '>' (it is part of NATS subjects)");
+        }
+    }
+
+    /**
+     * True for what NATS clients accept as a server: {@code scheme://[user[:pass]@]host[:port]}
+     * with scheme nats, tls, ws or wss, or a bare {@code host[:port]} (clients add nats://).
+     */
+    static boolean isNatsUrl(String url) {
+        String u = url.contains("://") ? url : "nats://" + url;
+        try {
+            java.net.URI uri = new java.net.URI(u);
+            String scheme = uri.getScheme();
+            if (scheme == null || !java.util.Set.of("nats", "tls", "ws", "wss").contains(scheme.toLowerCase(java.util.Locale.ROOT))) {
+                return false;
+            }
+            if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                return false;
+            }
+            String path = uri.getRawPath();
+            return uri.getPort() <= 65535 && (path == null || path.isEmpty() || path.equals("/"));
+        } catch (java.net.URISyntaxException e) {
+            return false; // reported by the caller with the URL
         }
     }
 

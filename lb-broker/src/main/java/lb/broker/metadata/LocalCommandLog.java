@@ -136,7 +136,7 @@ public final class LocalCommandLog implements CommandLog {
             try {
                 lock = lockChannel.tryLock();
             } catch (OverlappingFileLockException e) {
-                lock = null;
+                lock = null; // held by another LocalCommandLog in this JVM: reported as "in use" just below
             }
             if (lock == null) {
                 lockChannel.close();

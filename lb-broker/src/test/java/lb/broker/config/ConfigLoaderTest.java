@@ -371,6 +371,13 @@ class ConfigLoaderTest {
         assertEquals(List.of("configuration setting \"listen\": \"h:99999\" has no valid port (0-65535)"), problems("listen: h:99999"));
         assertEquals(List.of("configuration setting \"nats.servers\" is empty: give at least one NATS URL or use nats.embedded"),
                 problems("nats.servers: []"));
+        assertEquals(List.of("configuration setting \"nats.servers\": \"http://h:1\" is not a NATS URL (e.g. nats://127.0.0.1:4222 or host:4222)",
+                        "configuration setting \"nats.servers\": \"nats://h:port\" is not a NATS URL (e.g. nats://127.0.0.1:4222 or host:4222)",
+                        "configuration setting \"nats.servers\": \"nats://\" is not a NATS URL (e.g. nats://127.0.0.1:4222 or host:4222)"),
+                problems("nats.servers: ['http://h:1', 'nats://h:port', 'nats://']"));
+        assertEquals(List.of("nats://a:4222", "tls://u:p@b:4443", "c:4222", "ws://d", "nats://[::1]:4222"),
+                load("nats.servers: ['nats://a:4222', 'tls://u:p@b:4443', 'c:4222', 'ws://d', 'nats://[::1]:4222']")
+                        .get(ConfigKeys.NATS_SERVERS));
     }
 
     @Test

@@ -393,6 +393,11 @@ class MetadataControllerTest {
         assertEquals(2, s.overrides().minIsr());
         assertEquals(Boolean.TRUE, s.overrides().optimisticConcurrencyControl());
         assertNull(s.overrides().retentionMaxBytes());
+        var defaults = lb.broker.config.BrokerConfig.defaults(java.util.Map.of("HOME", "/h")).streamDefaults();
+        var settings = s.settings(defaults);
+        assertEquals(Duration.ZERO, settings.retentionMaxAge());
+        assertEquals(2, settings.minIsr());
+        assertEquals(defaults.segmentMaxBytes(), settings.segmentMaxBytes());
     }
 
     @Test
