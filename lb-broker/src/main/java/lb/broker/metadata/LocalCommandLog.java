@@ -186,6 +186,12 @@ public final class LocalCommandLog implements CommandLog {
         Path last = segments.isEmpty() ? null : segments.lastEntry().getValue();
         long nextInLast = -1;
         for (var e : segments.entrySet()) {
+            Long nextFirst = segments.higherKey(e.getKey());
+            if (nextFirst != null && nextFirst - 1 <= snapshotIndex) {
+                // Wholly covered by the snapshot: a leftover of a crash during step 4 of takeSnapshot.
+                Files.delete(e.getValue());
+                continue;
+            }
             nextInLast = replaySegment(e.getValue(), e.getKey(), e.getValue().equals(last));
         }
         if (last == null || nextInLast != lastIndex + 1) {

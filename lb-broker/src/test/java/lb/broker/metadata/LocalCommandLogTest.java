@@ -110,6 +110,30 @@ class LocalCommandLogTest {
         }
     }
 
+    /** A crash between writing a snapshot and deleting the segments it covers leaves them behind; even damaged, they are skipped. */
+    @Test
+    void leftoverSegmentsCoveredByTheSnapshotAreDropped() throws Exception {
+        try (LocalCommandLog log = new LocalCommandLog(dir, "n1", 1000)) {
+            log.start(new ListApplier());
+            proposeAll(log, 0, 10);
+        }
+        byte[] oldSegment = Files.readAllBytes(files("log-").get(0));
+        try (LocalCommandLog log = new LocalCommandLog(dir, "n1", 5)) {
+            log.start(new ListApplier());
+            log.propose(b("c-10")).get(10, TimeUnit.SECONDS); // 11 entries ≥ 5: snapshot at 11, log-1 deleted
+        }
+        assertEquals(List.of("log-00000000000000000012"), files("log-").stream().map(p -> p.getFileName().toString()).toList());
+        oldSegment[LocalCommandLog.ENTRY_HEADER] ^= 1; // and damaged
+        Files.write(dir.resolve("log-00000000000000000001"), oldSegment);
+        ListApplier a = new ListApplier();
+        try (LocalCommandLog log = new LocalCommandLog(dir, "n1", 5)) {
+            log.start(a);
+            assertEquals(range(0, 11), a.commands);
+            assertEquals("applied:12", log.propose(b("c-11")).get(10, TimeUnit.SECONDS));
+        }
+        assertTrue(Files.notExists(dir.resolve("log-00000000000000000001")));
+    }
+
     @Test
     void tornTailIsTruncatedOnOpen() throws Exception {
         try (LocalCommandLog log = new LocalCommandLog(dir, "n1", 1000)) {
