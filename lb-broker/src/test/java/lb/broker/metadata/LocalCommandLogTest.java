@@ -259,6 +259,44 @@ class LocalCommandLogTest {
         }
     }
 
+    /** close() while proposals pour in: every future completes (applied, or failed "closed"), and the applied ones survive. */
+    @Test
+    void closeUnderLoadCompletesEveryProposal() throws Exception {
+        LocalCommandLog log = new LocalCommandLog(dir, "n1", 100);
+        log.start(new ListApplier());
+        List<CompletableFuture<Object>> fs = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread proposer = new Thread(() -> {
+            for (int i = 0; i < 5_000; i++) {
+                fs.add(log.propose(b("c-" + i)));
+            }
+        }, "test-proposer");
+        proposer.start();
+        while (fs.size() < 500) {
+            Thread.onSpinWait();
+        }
+        log.close();
+        proposer.join(30_000);
+        int applied = 0;
+        boolean failedSeen = false;
+        synchronized (fs) {
+            for (CompletableFuture<Object> f : fs) {
+                try {
+                    f.get(10, TimeUnit.SECONDS);
+                    assertTrue(!failedSeen, "a proposal succeeded after an earlier one failed");
+                    applied++;
+                } catch (ExecutionException e) {
+                    failedSeen = true;
+                    assertEquals("metadata log closed", e.getCause().getMessage());
+                }
+            }
+        }
+        ListApplier a = new ListApplier();
+        try (LocalCommandLog reopened = new LocalCommandLog(dir, "n1", 100)) {
+            reopened.start(a);
+        }
+        assertEquals(range(0, applied), a.commands, "exactly the completed proposals are in the log");
+    }
+
     @Test
     void aSecondOpenOfTheSameDirectoryIsRefused() throws Exception {
         try (LocalCommandLog log = new LocalCommandLog(dir, "n1", 1000)) {
