@@ -88,6 +88,14 @@ public final class BrokerConfig {
         return get(ConfigKeys.PORT);
     }
 
+    /**
+     * The port advertised to clients: {@code port} when given, else listen's port, else 9292.
+     * 0 means "the port actually bound", which the server fills in after binding.
+     */
+    public int advertisedPort() {
+        return bindPort();
+    }
+
     /** The host advertised to clients: host, else listen's host (unless a wildcard), else localhost. */
     public String advertisedHost() {
         String host = get(ConfigKeys.HOST);

@@ -385,7 +385,10 @@ class ConfigLoaderTest {
         BrokerConfig c = load("listen: 0.0.0.0:7000\nhost: broker.example\n");
         assertEquals("0.0.0.0", c.bindHost());
         assertEquals(7000, c.bindPort());
+        assertEquals(7000, c.advertisedPort());
         assertEquals("broker.example", c.advertisedHost());
+        assertEquals(7100, ConfigLoader.load("listen: 0.0.0.0:7000\n", "f", new ConfigOverrides().port(7100), ENV).bindPort(),
+                "the --port flag wins over listen's port");
         c = load("host: h1\nport: 8000\n");
         assertEquals("h1", c.bindHost());
         assertEquals(8000, c.bindPort());
