@@ -79,7 +79,7 @@ public final class BrokerConfig {
         return host != null ? host : DEFAULT_BIND_HOST;
     }
 
-    /** The port the gRPC server binds: listen's port, else port (0 = any free port). */
+    /** The port the gRPC server binds: {@code port} when given (file, environment or flag), else listen's port, else 9292 (0 = any free port). */
     public int bindPort() {
         String listen = get(ConfigKeys.LISTEN);
         if (listen != null && !isSet(ConfigKeys.PORT)) {
