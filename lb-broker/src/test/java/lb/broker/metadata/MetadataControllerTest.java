@@ -259,6 +259,17 @@ class MetadataControllerTest {
     }
 
     @Test
+    void aProposalThatNeverCompletesTimesOutAsInternal() {
+        InMemoryCommandLog stuck = new InMemoryCommandLog();
+        stuck.hang = true;
+        MetadataController c = new MetadataController(stuck, fsm, () -> servers, clock, Duration.ofMillis(50));
+        assertStatus(Status.Code.INTERNAL, "Failed to replicate partition: timed out after 50 ms; the change may still be applied",
+                c.createStream(req("s", "a").build()));
+        assertThrows(IllegalArgumentException.class,
+                () -> new MetadataController(stuck, fsm, () -> servers, clock, Duration.ZERO));
+    }
+
+    @Test
     void catalogEntriesAreComplete() {
         for (MetadataError error : MetadataError.values()) {
             assertFalse(error.template().isBlank(), error.name());
