@@ -363,8 +363,14 @@ class ConfigLoaderTest {
                 problems("streams.encryption: true"));
         assertEquals(List.of("configuration setting \"clustering.namespace\": \"my ns.x\" must be non-empty with no spaces, periods, '*' or '>' (it is part of NATS subjects)"),
                 problems("clustering.namespace: my ns.x"));
-        assertEquals(List.of("configuration setting \"clustering.server.id\": \"\" must be non-empty with no spaces, periods, '*' or '>' (it is part of NATS subjects)"),
+        assertEquals(List.of("configuration setting \"clustering.server.id\": \"\" is empty; remove the setting to use the default"),
                 problems("clustering.server.id: ''"));
+        assertEquals(List.of("configuration setting \"data.dir\": \" \" is empty; remove the setting to use the default"),
+                problems("data.dir: ' '"));
+        assertEquals(List.of("flag --namespace: \"\" is empty; remove the setting to use the default"),
+                assertThrows(ConfigException.class, () -> ConfigLoader.load((String) null, null,
+                        new ConfigOverrides().namespace(""), ENV)).problems());
+        assertEquals("", load("nats.password: ''").get(ConfigKeys.NATS_PASSWORD), "an empty password is a password");
         assertEquals(List.of("configuration setting \"clustering.raft.bootstrap.peers\": \"a.b\" is not a server id (no spaces, periods, '*' or '>')"),
                 problems("clustering.raft.bootstrap.peers: [a.b]"));
         assertEquals(List.of("configuration setting \"listen\": \"nohost\" is not host:port (e.g. 0.0.0.0:9292)"), problems("listen: nohost"));
