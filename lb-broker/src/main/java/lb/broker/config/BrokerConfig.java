@@ -79,13 +79,21 @@ public final class BrokerConfig {
         return host != null ? host : DEFAULT_BIND_HOST;
     }
 
-    /** The port the gRPC server binds: listen's port, else port (0 = any free port). */
+    /** The port the gRPC server binds: {@code port} when given (file, environment or flag), else listen's port, else 9292 (0 = any free port). */
     public int bindPort() {
         String listen = get(ConfigKeys.LISTEN);
         if (listen != null && !isSet(ConfigKeys.PORT)) {
             return Integer.parseInt(splitHostPort(listen)[1]);
         }
         return get(ConfigKeys.PORT);
+    }
+
+    /**
+     * The port advertised to clients: {@code port} when given, else listen's port, else 9292.
+     * 0 means "the port actually bound", which the server fills in after binding.
+     */
+    public int advertisedPort() {
+        return bindPort();
     }
 
     /** The host advertised to clients: host, else listen's host (unless a wildcard), else localhost. */
@@ -224,6 +232,12 @@ public final class BrokerConfig {
                         + "\" is not a server id (no spaces, periods, '*' or '>')");
             }
         }
+        for (String url : get(ConfigKeys.NATS_SERVERS)) {
+            if (!isNatsUrl(url)) {
+                problems.add("configuration setting \"nats.servers\": \"" + url
+                        + "\" is not a NATS URL (e.g. nats://127.0.0.1:4222 or host:4222)");
+            }
+        }
         if (get(ConfigKeys.NATS_SERVERS).isEmpty() && !embeddedNats()) {
             problems.add("configuration setting \"nats.servers\" is empty: give at least one NATS URL or use nats.embedded");
         }
@@ -248,6 +262,28 @@ public final class BrokerConfig {
         if (v != null && !isIdentifier(v)) {
             problems.add("configuration setting \"" + key.name() + "\": \"" + v
                     + "\" must be non-empty with no spaces, periods, '*' or '>' (it is part of NATS subjects)");
+        }
+    }
+
+    /**
+     * True for what NATS clients accept as a server: {@code scheme://[user[:pass]@]host[:port]}
+     * with scheme nats, tls, ws or wss, or a bare {@code host[:port]} (clients add nats://).
+     */
+    static boolean isNatsUrl(String url) {
+        String u = url.contains("://") ? url : "nats://" + url;
+        try {
+            java.net.URI uri = new java.net.URI(u);
+            String scheme = uri.getScheme();
+            if (scheme == null || !java.util.Set.of("nats", "tls", "ws", "wss").contains(scheme.toLowerCase(java.util.Locale.ROOT))) {
+                return false;
+            }
+            if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                return false;
+            }
+            String path = uri.getRawPath();
+            return uri.getPort() <= 65535 && (path == null || path.isEmpty() || path.equals("/"));
+        } catch (java.net.URISyntaxException e) {
+            return false; // reported by the caller with the URL
         }
     }
 

@@ -197,6 +197,10 @@ public final class ConfigLoader {
         switch (key.kind()) {
             case STRING -> {
                 if (raw instanceof String s) {
+                    if (s.isBlank() && key != ConfigKeys.NATS_PASSWORD) {
+                        problems.add(source + ": \"" + s + "\" is empty; remove the setting to use the default");
+                        return null;
+                    }
                     return s;
                 }
                 if (raw instanceof Number || raw instanceof Boolean) {

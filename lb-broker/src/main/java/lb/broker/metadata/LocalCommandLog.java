@@ -1,7 +1,10 @@
 package lb.broker.metadata;
 
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -136,7 +139,7 @@ public final class LocalCommandLog implements CommandLog {
             try {
                 lock = lockChannel.tryLock();
             } catch (OverlappingFileLockException e) {
-                lock = null;
+                lock = null; // held by another LocalCommandLog in this JVM: reported as "in use" just below
             }
             if (lock == null) {
                 lockChannel.close();
@@ -186,6 +189,12 @@ public final class LocalCommandLog implements CommandLog {
         Path last = segments.isEmpty() ? null : segments.lastEntry().getValue();
         long nextInLast = -1;
         for (var e : segments.entrySet()) {
+            Long nextFirst = segments.higherKey(e.getKey());
+            if (nextFirst != null && nextFirst - 1 <= snapshotIndex) {
+                // Wholly covered by the snapshot: a leftover of a crash during step 4 of takeSnapshot.
+                Files.delete(e.getValue());
+                continue;
+            }
             nextInLast = replaySegment(e.getValue(), e.getKey(), e.getValue().equals(last));
         }
         if (last == null || nextInLast != lastIndex + 1) {
@@ -206,57 +215,62 @@ public final class LocalCommandLog implements CommandLog {
 
     /** Replays one segment; returns the index the next entry in it would have. */
     private long replaySegment(Path file, long firstIndex, boolean isLast) throws IOException {
-        byte[] data = Files.readAllBytes(file);
-        ByteBuffer buf = ByteBuffer.wrap(data);
         long expected = firstIndex;
-        while (buf.remaining() > 0) {
-            int position = buf.position();
-            String problem = null;
-            byte[] payload = null;
-            long index = -1;
-            if (buf.remaining() < ENTRY_HEADER) {
-                problem = "incomplete entry header";
-            } else {
-                int length = buf.getInt();
-                int crc = buf.getInt();
-                index = buf.getLong();
-                if (length < 0 || length > MAX_COMMAND_BYTES) {
-                    problem = "bad entry length " + length;
-                } else if (buf.remaining() < length) {
-                    problem = "incomplete entry of " + length + " bytes";
+        // Streamed through a 64 KiB buffer: a segment can hold thousands of large commands.
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+             DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), 64 << 10))) {
+            long size = ch.size();
+            long position = 0;
+            while (position < size) {
+                String problem = null;
+                byte[] payload = null;
+                long index = -1;
+                int length = 0;
+                if (size - position < ENTRY_HEADER) {
+                    problem = "incomplete entry header";
                 } else {
-                    payload = new byte[length];
-                    buf.get(payload);
-                    if (checksum(index, payload) != crc) {
-                        problem = "checksum mismatch";
-                    } else if (index != expected) {
-                        problem = "index " + index + " where " + expected + " was expected";
+                    length = in.readInt();
+                    int crc = in.readInt();
+                    index = in.readLong();
+                    if (length < 0 || length > MAX_COMMAND_BYTES) {
+                        problem = "bad entry length " + length;
+                    } else if (size - position - ENTRY_HEADER < length) {
+                        problem = "incomplete entry of " + length + " bytes";
+                    } else {
+                        payload = new byte[length];
+                        in.readFully(payload);
+                        if (checksum(index, payload) != crc) {
+                            problem = "checksum mismatch";
+                        } else if (index != expected) {
+                            problem = "index " + index + " where " + expected + " was expected";
+                        }
                     }
                 }
-            }
-            if (problem != null) {
-                if (!isLast) {
-                    throw new IOException("metadata log segment " + file + " is damaged at byte " + position + ": "
-                            + problem + "; it is not the last segment, so this is not a torn write");
+                if (problem != null) {
+                    if (!isLast) {
+                        throw new IOException("metadata log segment " + file + " is damaged at byte " + position + ": "
+                                + problem + "; it is not the last segment, so this is not a torn write");
+                    }
+                    truncateTornTail(file, position, size, problem);
+                    return expected;
                 }
-                truncateTornTail(file, position, data.length, problem);
-                return expected;
+                position += ENTRY_HEADER + length;
+                expected++;
+                if (index <= snapshotIndex) {
+                    continue; // covered by the snapshot
+                }
+                if (index != lastIndex + 1) {
+                    throw new IOException("metadata log has a gap: entry " + index + " in " + file + " follows "
+                            + lastIndex);
+                }
+                applyOne(index, payload);
+                lastIndex = index;
             }
-            expected++;
-            if (index <= snapshotIndex) {
-                continue; // covered by the snapshot
-            }
-            if (index != lastIndex + 1) {
-                throw new IOException("metadata log has a gap: entry " + index + " in " + file + " follows "
-                        + lastIndex);
-            }
-            applyOne(index, payload);
-            lastIndex = index;
         }
         return expected;
     }
 
-    private void truncateTornTail(Path file, int position, int size, String problem) throws IOException {
+    private void truncateTornTail(Path file, long position, long size, String problem) throws IOException {
         LOG.log(System.Logger.Level.WARNING, "metadata log {0}: torn tail at byte {1} of {2} ({3}); truncating",
                 file, position, size, problem);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {

@@ -2,12 +2,15 @@ package lb.broker.metadata;
 
 import io.liftbridge.proto.Api;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -30,6 +33,10 @@ public final class MetadataController {
     private final MetadataFsm fsm;
     private final Supplier<List<String>> clusterServers;
     private final Clock clock;
+    private final long applyTimeoutMs;
+
+    /** Upstream's Raft apply deadline when the caller has none: 5 s. */
+    public static final Duration DEFAULT_APPLY_TIMEOUT = Duration.ofSeconds(5);
 
     /**
      * @param clusterServers the cluster's server ids in configuration order (Raft configuration;
@@ -37,10 +44,24 @@ public final class MetadataController {
      * @param clock          the controller clock for creation and event timestamps
      */
     public MetadataController(CommandLog log, MetadataFsm fsm, Supplier<List<String>> clusterServers, Clock clock) {
+        this(log, fsm, clusterServers, clock, DEFAULT_APPLY_TIMEOUT);
+    }
+
+    /**
+     * @param applyTimeout how long a proposal may take to be committed and applied before the
+     *                     caller gets Internal {@code Failed to ...: timed out ...} (the change
+     *                     may still be applied later, as with upstream's Raft apply deadline)
+     */
+    public MetadataController(CommandLog log, MetadataFsm fsm, Supplier<List<String>> clusterServers, Clock clock,
+                              Duration applyTimeout) {
         this.log = Objects.requireNonNull(log);
         this.fsm = Objects.requireNonNull(fsm);
         this.clusterServers = Objects.requireNonNull(clusterServers);
         this.clock = Objects.requireNonNull(clock);
+        if (applyTimeout.isNegative() || applyTimeout.isZero()) {
+            throw new IllegalArgumentException("applyTimeout must be positive, got " + applyTimeout);
+        }
+        this.applyTimeoutMs = applyTimeout.toMillis();
     }
 
     /** The metadata as applied locally. */
@@ -291,7 +312,15 @@ public final class MetadataController {
                 result.complete(value == null ? null : type.cast(value));
             }
         });
-        return result;
+        // The timeout completes `result` on the JDK's delay-scheduler thread; only this mapping runs there.
+        return result.orTimeout(applyTimeoutMs, TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof TimeoutException) {
+                return CompletableFuture.failedFuture(MetadataException.withCause(onFailure, cause,
+                        "timed out after " + applyTimeoutMs + " ms; the change may still be applied"));
+            }
+            return CompletableFuture.failedFuture(cause);
+        });
     }
 
     private long nowNs() {

@@ -46,7 +46,7 @@ public enum MetadataError {
     LEADER_CHANGE_FAILED(Status.Code.INTERNAL, "Failed to change partition leader: %s"),
     ACTIVITY_FAILED(Status.Code.INTERNAL, "Failed to record published activity: %s"),
 
-    // Cluster-wide (§3.1)
+    // Cluster-wide (§3.1): for the API layer when a request must be forwarded and no leader is known.
     NO_KNOWN_LEADER(Status.Code.INTERNAL, "no known metadata leader"),
     MALFORMED_COMMAND(Status.Code.INTERNAL, "malformed metadata command at index %d: %s");
 

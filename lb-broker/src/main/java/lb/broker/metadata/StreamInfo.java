@@ -38,6 +38,11 @@ public record StreamInfo(
         partitions = Collections.unmodifiableNavigableMap(new TreeMap<>(partitions));
     }
 
+    /** The settings this stream's partitions run with, given the broker's stream defaults. */
+    public lb.broker.config.StreamSettings settings(lb.broker.config.StreamSettings brokerDefaults) {
+        return lb.broker.config.StreamSettings.effective(brokerDefaults, overrides);
+    }
+
     /** Partition {@code id}, or null. */
     public PartitionInfo partition(int id) {
         return partitions.get(id);

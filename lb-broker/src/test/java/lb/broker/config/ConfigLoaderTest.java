@@ -363,14 +363,27 @@ class ConfigLoaderTest {
                 problems("streams.encryption: true"));
         assertEquals(List.of("configuration setting \"clustering.namespace\": \"my ns.x\" must be non-empty with no spaces, periods, '*' or '>' (it is part of NATS subjects)"),
                 problems("clustering.namespace: my ns.x"));
-        assertEquals(List.of("configuration setting \"clustering.server.id\": \"\" must be non-empty with no spaces, periods, '*' or '>' (it is part of NATS subjects)"),
+        assertEquals(List.of("configuration setting \"clustering.server.id\": \"\" is empty; remove the setting to use the default"),
                 problems("clustering.server.id: ''"));
+        assertEquals(List.of("configuration setting \"data.dir\": \" \" is empty; remove the setting to use the default"),
+                problems("data.dir: ' '"));
+        assertEquals(List.of("flag --namespace: \"\" is empty; remove the setting to use the default"),
+                assertThrows(ConfigException.class, () -> ConfigLoader.load((String) null, null,
+                        new ConfigOverrides().namespace(""), ENV)).problems());
+        assertEquals("", load("nats.password: ''").get(ConfigKeys.NATS_PASSWORD), "an empty password is a password");
         assertEquals(List.of("configuration setting \"clustering.raft.bootstrap.peers\": \"a.b\" is not a server id (no spaces, periods, '*' or '>')"),
                 problems("clustering.raft.bootstrap.peers: [a.b]"));
         assertEquals(List.of("configuration setting \"listen\": \"nohost\" is not host:port (e.g. 0.0.0.0:9292)"), problems("listen: nohost"));
         assertEquals(List.of("configuration setting \"listen\": \"h:99999\" has no valid port (0-65535)"), problems("listen: h:99999"));
         assertEquals(List.of("configuration setting \"nats.servers\" is empty: give at least one NATS URL or use nats.embedded"),
                 problems("nats.servers: []"));
+        assertEquals(List.of("configuration setting \"nats.servers\": \"http://h:1\" is not a NATS URL (e.g. nats://127.0.0.1:4222 or host:4222)",
+                        "configuration setting \"nats.servers\": \"nats://h:port\" is not a NATS URL (e.g. nats://127.0.0.1:4222 or host:4222)",
+                        "configuration setting \"nats.servers\": \"nats://\" is not a NATS URL (e.g. nats://127.0.0.1:4222 or host:4222)"),
+                problems("nats.servers: ['http://h:1', 'nats://h:port', 'nats://']"));
+        assertEquals(List.of("nats://a:4222", "tls://u:p@b:4443", "c:4222", "ws://d", "nats://[::1]:4222"),
+                load("nats.servers: ['nats://a:4222', 'tls://u:p@b:4443', 'c:4222', 'ws://d', 'nats://[::1]:4222']")
+                        .get(ConfigKeys.NATS_SERVERS));
     }
 
     @Test
@@ -378,7 +391,10 @@ class ConfigLoaderTest {
         BrokerConfig c = load("listen: 0.0.0.0:7000\nhost: broker.example\n");
         assertEquals("0.0.0.0", c.bindHost());
         assertEquals(7000, c.bindPort());
+        assertEquals(7000, c.advertisedPort());
         assertEquals("broker.example", c.advertisedHost());
+        assertEquals(7100, ConfigLoader.load("listen: 0.0.0.0:7000\n", "f", new ConfigOverrides().port(7100), ENV).bindPort(),
+                "the --port flag wins over listen's port");
         c = load("host: h1\nport: 8000\n");
         assertEquals("h1", c.bindHost());
         assertEquals(8000, c.bindPort());

@@ -15,6 +15,8 @@ final class InMemoryCommandLog implements CommandLog {
     boolean leader = true;
     String leaderId = "n1";
     RuntimeException failWith;
+    /** Proposals never complete (a Raft leader that lost its quorum). */
+    boolean hang;
 
     @Override
     public void start(CommandApplier applier) {
@@ -23,6 +25,9 @@ final class InMemoryCommandLog implements CommandLog {
 
     @Override
     public synchronized CompletableFuture<Object> propose(byte[] command) {
+        if (hang) {
+            return new CompletableFuture<>();
+        }
         if (failWith != null) {
             return CompletableFuture.failedFuture(failWith);
         }

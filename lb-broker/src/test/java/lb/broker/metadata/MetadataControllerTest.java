@@ -3,6 +3,7 @@ package lb.broker.metadata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -234,6 +235,51 @@ class MetadataControllerTest {
     }
 
     @Test
+    void everyOperationReportsLogFailuresAsInternalWithItsOwnPrefix() throws Exception {
+        servers.add("n2");
+        controller.createStream(req("s", "a").setReplicationFactor(2).build()).get();
+        log.failWith = new java.io.UncheckedIOException(new java.io.IOException("disk on fire"));
+        assertStatus(Status.Code.INTERNAL, "Failed to delete stream: java.io.IOException: disk on fire", controller.deleteStream("s"));
+        assertStatus(Status.Code.INTERNAL, "Failed to pause stream: java.io.IOException: disk on fire",
+                controller.pauseStream("s", List.of(), false));
+        assertStatus(Status.Code.INTERNAL, "Failed to resume stream: java.io.IOException: disk on fire",
+                controller.resumePartitions("s", List.of()));
+        assertStatus(Status.Code.INTERNAL, "Failed to set stream readonly: java.io.IOException: disk on fire",
+                controller.setStreamReadonly("s", List.of(), true));
+        assertStatus(Status.Code.INTERNAL, "Failed to change partition leader: java.io.IOException: disk on fire",
+                controller.electLeader("s", 0));
+        assertStatus(Status.Code.INTERNAL, "Failed to change ISR: java.io.IOException: disk on fire",
+                controller.shrinkIsr("s", 0, "n2", "n1", 1));
+        assertStatus(Status.Code.INTERNAL, "Failed to change ISR: java.io.IOException: disk on fire",
+                controller.expandIsr("s", 0, "n2", "n1", 1));
+        assertStatus(Status.Code.INTERNAL, "Failed to record published activity: java.io.IOException: disk on fire",
+                controller.recordActivity(1));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> controller.deleteStream("s").get());
+        assertInstanceOf(java.io.UncheckedIOException.class, e.getCause().getCause(), "the cause stays attached");
+    }
+
+    @Test
+    void aProposalThatNeverCompletesTimesOutAsInternal() {
+        InMemoryCommandLog stuck = new InMemoryCommandLog();
+        stuck.hang = true;
+        MetadataController c = new MetadataController(stuck, fsm, () -> servers, clock, Duration.ofMillis(50));
+        assertStatus(Status.Code.INTERNAL, "Failed to replicate partition: timed out after 50 ms; the change may still be applied",
+                c.createStream(req("s", "a").build()));
+        assertThrows(IllegalArgumentException.class,
+                () -> new MetadataController(stuck, fsm, () -> servers, clock, Duration.ZERO));
+    }
+
+    @Test
+    void catalogEntriesAreComplete() {
+        for (MetadataError error : MetadataError.values()) {
+            assertFalse(error.template().isBlank(), error.name());
+            assertNotEquals(Status.Code.OK, error.code(), error.name());
+        }
+        assertEquals(Status.Code.INTERNAL, MetadataException.of(MetadataError.NO_KNOWN_LEADER).status().getCode());
+        assertEquals("no known metadata leader", MetadataException.of(MetadataError.NO_KNOWN_LEADER).status().getDescription());
+    }
+
+    @Test
     void deleteStreamValidationAndEvents() throws Exception {
         assertStatus(Status.Code.INVALID_ARGUMENT, "Stream is reserved", controller.deleteStream("__activity"));
         assertStatus(Status.Code.INVALID_ARGUMENT, "Stream is reserved", controller.deleteStream("__cursors"));
@@ -393,6 +439,11 @@ class MetadataControllerTest {
         assertEquals(2, s.overrides().minIsr());
         assertEquals(Boolean.TRUE, s.overrides().optimisticConcurrencyControl());
         assertNull(s.overrides().retentionMaxBytes());
+        var defaults = lb.broker.config.BrokerConfig.defaults(java.util.Map.of("HOME", "/h")).streamDefaults();
+        var settings = s.settings(defaults);
+        assertEquals(Duration.ZERO, settings.retentionMaxAge());
+        assertEquals(2, settings.minIsr());
+        assertEquals(defaults.segmentMaxBytes(), settings.segmentMaxBytes());
     }
 
     @Test
