@@ -53,6 +53,10 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
     public void createStream(Api.CreateStreamRequest req, StreamObserver<Api.CreateStreamResponse> out) {
         unary(out, () -> {
             await(ctx.controller().createStream(req));
+            // The new partitions subscribed on this broker's NATS connection; one round trip
+            // makes sure the NATS server has those subscriptions before the client, on its own
+            // connection, publishes to them.
+            flushNats();
             return Api.CreateStreamResponse.getDefaultInstance();
         });
     }
@@ -272,6 +276,17 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
                 .setAckPolicy(req.getAckPolicy())
                 .setOffset(req.getExpectedOffset())
                 .build();
+    }
+
+    private void flushNats() {
+        try {
+            ctx.nats().flush(java.time.Duration.ofNanos(remainingNanos()));
+        } catch (TimeoutException e) {
+            throw ApiError.NATS_PUBLISH_FAILED.exception("NATS did not confirm within the deadline");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
+        }
     }
 
     void publishNats(String subject, Api.Message env) {

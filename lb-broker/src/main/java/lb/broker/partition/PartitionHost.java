@@ -15,6 +15,12 @@ public interface PartitionHost {
     /** The NATS connection partitions subscribe on and publish acks with. */
     Connection nats();
 
+    /**
+     * The dispatcher partition {@code id} of {@code stream} subscribes with: one of a few shared
+     * by all partitions (a dispatcher is a thread), chosen by the partition so that it stays put.
+     */
+    io.nats.client.Dispatcher dispatcher(String stream, int id);
+
     /** Largest NATS payload a partition stores ({@code clustering.replication.max.bytes}). */
     int maxMessageBytes();
 

@@ -26,9 +26,9 @@ import lb.client.envelope.EnvelopeException;
  * §4.3), appends the batch with one write (the log fsyncs per its sync policy, group-committed),
  * advances the high watermark and sends the acks (§4.4).
  *
- * <p>Threads: jnats's dispatcher thread only enqueues (blocking when the queue is full, which
- * pushes back into the NATS client's own bounded pending buffer); the writer thread
- * {@code lb-partition-<stream>-<id>-writer} owns everything else. {@link #stop()} unsubscribes,
+ * <p>Threads: a dispatcher thread shared with other partitions only enqueues (blocking when the
+ * queue is full, which pushes back into the NATS client's own bounded pending buffer); the
+ * writer virtual thread {@code lb-partition-<stream>-<id>-writer} owns everything else. {@link #stop()} unsubscribes,
  * lets the writer finish what was queued, and joins it.
  */
 final class PartitionWriter {
@@ -44,42 +44,32 @@ final class PartitionWriter {
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread thread;
     private Dispatcher dispatcher;
+    private io.nats.client.Subscription subscription;
     private volatile boolean failed;
 
     PartitionWriter(Partition partition, CommitLog log, long leaderEpoch) {
         this.partition = partition;
         this.log = log;
         this.leaderEpoch = leaderEpoch;
-        this.thread = Thread.ofPlatform()
+        // A virtual thread per partition, like upstream's goroutine: a broker with thousands of
+        // partitions does not hold thousands of platform threads; the JDK compensates for the
+        // carrier while a write or fsync blocks.
+        this.thread = Thread.ofVirtual()
                 .name("lb-partition-" + partition.stream() + "-" + partition.id() + "-writer")
-                .daemon(true)
                 .unstarted(this::run);
     }
 
     /** Subscribes to the partition subject and starts the writer. */
     void start() {
         thread.start();
-        PartitionHost host = partition.host();
-        dispatcher = host.nats().createDispatcher(this::onNatsMessage);
-        // The queue above bounds memory; the dispatcher's own pending limits stay at jnats's
-        // defaults, beyond which it reports a slow consumer rather than growing.
-        if (partition.group().isEmpty()) {
-            dispatcher.subscribe(partition.subject());
-        } else {
-            dispatcher.subscribe(partition.subject(), partition.group());
-        }
-        // Round trip to the NATS server so that the subscription is registered before the
-        // partition reports itself leading: a publish right after CreateStream or a resume
-        // must not race past it.
-        try {
-            host.nats().flush(java.time.Duration.ofSeconds(2));
-        } catch (java.util.concurrent.TimeoutException | InterruptedException | IllegalStateException e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            LOG.log(Level.WARNING, "partition " + partition.name()
-                    + ": NATS did not confirm the subscription in time", e);
-        }
+        Dispatcher d = partition.host().dispatcher(partition.stream(), partition.id());
+        // The queue above bounds memory per partition. A shared dispatcher's thread only hands
+        // messages over; it blocks only when this partition's queue is full (its disk is
+        // behind), and then NATS's own bounded pending buffer takes the overflow.
+        subscription = partition.group().isEmpty()
+                ? d.subscribe(partition.subject(), this::onNatsMessage)
+                : d.subscribe(partition.subject(), partition.group(), this::onNatsMessage);
+        dispatcher = d;
     }
 
     private void onNatsMessage(Message m) throws InterruptedException {
@@ -91,10 +81,10 @@ final class PartitionWriter {
         Dispatcher d = dispatcher;
         if (d != null) {
             try {
-                partition.host().nats().closeDispatcher(d);
+                d.unsubscribe(subscription);
             } catch (IllegalStateException e) {
                 // the connection is already closed: nothing more can arrive
-                LOG.log(Level.FINE, "dispatcher already closed", e);
+                LOG.log(Level.FINE, "subscription already closed", e);
             }
         }
         try {

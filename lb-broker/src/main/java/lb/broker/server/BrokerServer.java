@@ -63,6 +63,7 @@ public final class BrokerServer implements AutoCloseable {
     private MetadataFsm fsm;
     private LocalCommandLog metadataLog;
     private Partitions partitions;
+    private lb.broker.partition.Dispatchers dispatchers;
     private MetadataController controller;
     private ApiService api;
     private ActivityPublisher activity;
@@ -124,6 +125,7 @@ public final class BrokerServer implements AutoCloseable {
         nats = connectNats();
 
         // 2. Metadata and partitions: replaying the metadata log re-creates every partition.
+        dispatchers = new lb.broker.partition.Dispatchers(nats, Math.max(2, Runtime.getRuntime().availableProcessors()));
         fsm = new MetadataFsm();
         PartitionHost host = new Host();
         partitions = new Partitions(dataDir, host, config.streamDefaults(),
@@ -272,6 +274,11 @@ public final class BrokerServer implements AutoCloseable {
         }
 
         @Override
+        public io.nats.client.Dispatcher dispatcher(String stream, int id) {
+            return dispatchers.forPartition(stream, id);
+        }
+
+        @Override
         public int maxMessageBytes() {
             return BrokerServer.this.maxMessageBytes();
         }
@@ -356,6 +363,9 @@ public final class BrokerServer implements AutoCloseable {
         }
         if (partitions != null) {
             partitions.close();
+        }
+        if (dispatchers != null) {
+            dispatchers.close();
         }
         if (nats != null) {
             try {

@@ -60,9 +60,17 @@ class PartitionIngestTest {
         final Connection conn;
         final List<String> autoPauses = new ArrayList<>();
 
+        final Dispatchers dispatchers;
+
         Node(int maxBytes) throws Exception {
             conn = Nats.connect(new Options.Builder().server(nats.clientUrl()).build());
+            dispatchers = new Dispatchers(conn, 2);
             PartitionHost host = new PartitionHost() {
+                @Override
+                public io.nats.client.Dispatcher dispatcher(String stream, int id) {
+                    return dispatchers.forPartition(stream, id);
+                }
+
                 @Override
                 public String serverId() {
                     return "b1";
@@ -103,6 +111,7 @@ class PartitionIngestTest {
         public void close() throws Exception {
             log.close();
             partitions.close();
+            dispatchers.close();
             conn.close();
         }
     }

@@ -52,8 +52,15 @@ class BrokerCrashTest {
                     client.createStream("crash", "crash", StreamOptions.defaults());
                 }
                 ConcurrentLinkedQueue<CompletableFuture<Api.Ack>> inFlight = new ConcurrentLinkedQueue<>();
-                long killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200 + rnd.nextInt(600));
-                while (System.nanoTime() < killAt) {
+                // Publish until this round has 100 acks (however slow the machine), then for a
+                // random moment more, and kill the broker in the middle of it.
+                int before = acked.size();
+                long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                long killAt = Long.MAX_VALUE;
+                while (System.nanoTime() < killAt && System.nanoTime() < giveUp) {
+                    if (killAt == Long.MAX_VALUE && acked.size() - before >= 100) {
+                        killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(rnd.nextInt(300));
+                    }
                     String value = "r" + round + "-m" + sent++;
                     inFlight.add(client.publishAsync("crash", value.getBytes(StandardCharsets.UTF_8),
                             MessageOptions.create().ackPolicy(Api.AckPolicy.ALL))
@@ -72,7 +79,7 @@ class BrokerCrashTest {
                 }
             }
         }
-        assertTrue(acked.size() > 100, "acknowledged publishes: " + acked.size());
+        assertTrue(acked.size() >= ROUNDS * 100, "acknowledged publishes: " + acked.size());
 
         Process child = startChild(data);
         int port = awaitReady(child);
