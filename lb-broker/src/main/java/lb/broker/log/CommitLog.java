@@ -252,8 +252,8 @@ public final class CommitLog implements AutoCloseable {
     }
 
     /**
-     * Checkpoints the HW, fsyncs (unless {@code sync=none}) and closes the files. Waiters wake
-     * up and see {@link #isClosed()}. Idempotent.
+     * Checkpoints the HW, fsyncs what {@code sync=interval} has not synced yet and closes the
+     * files. Waiters wake up and see {@link #isClosed()}. Idempotent.
      */
     @Override
     public void close() throws IOException {
@@ -271,9 +271,9 @@ public final class CommitLog implements AutoCloseable {
                 if (failure == null) {
                     checkpointHighWatermark();
                     Segment a = active;
-                    a.flushIndexes();
-                    if (settings.sync().kind() != SyncPolicy.Kind.NONE) {
-                        a.force();
+                    // Index pages are not msynced: they are rebuilt from the log if lost.
+                    if (settings.sync().kind() == SyncPolicy.Kind.INTERVAL) {
+                        a.force(); // under always every append was synced already
                     }
                 }
             } catch (IOException e) {

@@ -415,10 +415,7 @@ final class Segment {
         }
     }
 
-    void flushIndexes() {
-        offsetIndex.flush();
-        timeIndex.flush();
-    }
+
 
     // ---------------------------------------------------------------- reader side
 
