@@ -69,6 +69,9 @@ public final class LogTasks implements AutoCloseable {
             try {
                 task.run();
             } catch (IOException | RuntimeException e) {
+                if (log.isClosed()) {
+                    return; // the log closed under the task (e.g. mid-compaction): nothing lost
+                }
                 // Logged and retried on the next tick; a storage failure has already taken the
                 // log offline through its funnel, so nothing more is written to it.
                 LOG.log(System.Logger.Level.ERROR, what + " of " + log.directory() + " failed: "
