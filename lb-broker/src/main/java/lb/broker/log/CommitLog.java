@@ -475,8 +475,11 @@ public final class CommitLog implements AutoCloseable {
     private ByteBuffer encodeBuffer(int bytes) {
         ByteBuffer b = encodeBuffer;
         if (b == null || b.capacity() < bytes) {
-            // Direct, so the channel writes it without another copy; grows to the largest batch.
-            b = ByteBuffer.allocateDirect(Math.max(bytes, 64 * 1024));
+            // Direct, so the channel writes it without another copy. Grows in powers of two to
+            // the largest batch seen, starting small: a thousand mostly idle partitions should
+            // not hold a thousand large buffers.
+            int cap = Math.max(4096, Integer.highestOneBit(Math.max(1, bytes - 1)) << 1);
+            b = ByteBuffer.allocateDirect(cap < bytes ? bytes : cap);
             encodeBuffer = b;
         }
         b.clear();
