@@ -12,7 +12,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -252,8 +251,8 @@ public final class CommitLog implements AutoCloseable {
     }
 
     /**
-     * Checkpoints the HW, fsyncs (unless {@code sync=none}) and closes the files. Waiters wake
-     * up and see {@link #isClosed()}. Idempotent.
+     * Checkpoints the HW, fsyncs what {@code sync=interval} has not synced yet and closes the
+     * files. Waiters wake up and see {@link #isClosed()}. Idempotent.
      */
     @Override
     public void close() throws IOException {
@@ -271,9 +270,9 @@ public final class CommitLog implements AutoCloseable {
                 if (failure == null) {
                     checkpointHighWatermark();
                     Segment a = active;
-                    a.flushIndexes();
-                    if (settings.sync().kind() != SyncPolicy.Kind.NONE) {
-                        a.force();
+                    // Index pages are not msynced: they are rebuilt from the log if lost.
+                    if (settings.sync().kind() == SyncPolicy.Kind.INTERVAL) {
+                        a.force(); // under always every append was synced already
                     }
                 }
             } catch (IOException e) {
@@ -476,8 +475,11 @@ public final class CommitLog implements AutoCloseable {
     private ByteBuffer encodeBuffer(int bytes) {
         ByteBuffer b = encodeBuffer;
         if (b == null || b.capacity() < bytes) {
-            // Direct, so the channel writes it without another copy; grows to the largest batch.
-            b = ByteBuffer.allocateDirect(Math.max(bytes, 64 * 1024));
+            // Direct, so the channel writes it without another copy. Grows in powers of two to
+            // the largest batch seen, starting small: a thousand mostly idle partitions should
+            // not hold a thousand large buffers.
+            int cap = Math.max(4096, Integer.highestOneBit(Math.max(1, bytes - 1)) << 1);
+            b = ByteBuffer.allocateDirect(cap < bytes ? bytes : cap);
             encodeBuffer = b;
         }
         b.clear();

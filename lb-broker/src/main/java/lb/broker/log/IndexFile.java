@@ -38,25 +38,49 @@ abstract class IndexFile {
     void openWritable(int capacity) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE,
                 StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            int usable = (int) Math.min(ch.size() / width, capacity);
-            int valid = 0;
-            if (usable > 0) {
-                // validPrefix reads only up to the first bad slot, so this touches few pages
-                // even when the file is pre-allocated to megabytes.
-                this.map = ch.map(FileChannel.MapMode.READ_ONLY, 0, (long) usable * width);
-                valid = validPrefix(usable);
-            }
-            // Cut everything past the valid prefix and re-extend: the tail becomes a sparse run
-            // of zeros without writing (or reading) it, so stale bytes cannot look valid later
-            // and opening an idle partition stays cheap.
             long want = (long) capacity * width;
-            if ((long) valid * width < want) {
+            int valid = 0;
+            if (ch.size() == want) {
+                // Reopened after a clean close (or a crash): validPrefix reads only up to the
+                // first bad slot, so this touches few pages of the pre-allocated file.
+                this.map = ch.map(FileChannel.MapMode.READ_WRITE, 0, want);
+                valid = validPrefix(capacity);
+                zeroStaleSlots(valid, capacity);
+            } else {
+                int usable = (int) Math.min(ch.size() / width, capacity);
+                if (usable > 0) {
+                    this.map = ch.map(FileChannel.MapMode.READ_ONLY, 0, (long) usable * width);
+                    valid = validPrefix(usable);
+                }
+                // Cut past the valid prefix and re-extend: the tail becomes a sparse run of
+                // zeros without writing it.
                 ch.truncate((long) valid * width);
                 ch.write(java.nio.ByteBuffer.allocate(1), want - 1);
+                this.map = ch.map(FileChannel.MapMode.READ_WRITE, 0, want);
             }
-            this.map = ch.map(FileChannel.MapMode.READ_WRITE, 0, want);
             this.capacity = capacity;
             this.entries = valid;
+        }
+    }
+
+    /**
+     * Zeroes non-zero slots right after the valid prefix (left by a crash between writing
+     * slots and truncating), so they cannot later look like continuations of the index.
+     * Stops at the first all-zero slot: slots are written in order and cut with zeroing.
+     */
+    private void zeroStaleSlots(int from, int capacity) {
+        MappedByteBuffer m = map;
+        for (int i = from; i < capacity; i++) {
+            boolean zero = true;
+            for (int b = 0; b < width; b++) {
+                if (m.get(i * width + b) != 0) {
+                    zero = false;
+                    m.put(i * width + b, (byte) 0);
+                }
+            }
+            if (zero) {
+                return;
+            }
         }
     }
 
@@ -130,12 +154,6 @@ abstract class IndexFile {
             this.map = ch.map(FileChannel.MapMode.READ_ONLY, 0, (long) n * width);
         }
         capacity = n;
-    }
-
-    void flush() {
-        if (map != null && !map.isReadOnly()) {
-            map.force();
-        }
     }
 
     /** Drops the mapping (it is released by the GC; no further access). */

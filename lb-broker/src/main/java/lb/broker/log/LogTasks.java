@@ -69,6 +69,9 @@ public final class LogTasks implements AutoCloseable {
             try {
                 task.run();
             } catch (IOException | RuntimeException e) {
+                if (log.isClosed()) {
+                    return; // the log closed under the task (e.g. mid-compaction): nothing lost
+                }
                 // Logged and retried on the next tick; a storage failure has already taken the
                 // log offline through its funnel, so nothing more is written to it.
                 LOG.log(System.Logger.Level.ERROR, what + " of " + log.directory() + " failed: "
@@ -77,12 +80,19 @@ public final class LogTasks implements AutoCloseable {
         }, ms, ms, TimeUnit.MILLISECONDS);
     }
 
-    /** Stops the thread (logs should be closed first) and waits for a running task. */
+    /**
+     * Stops the thread (logs should be closed first) and waits up to 30 s for a running task.
+     * If interrupted while waiting, returns at once with the interrupt flag set.
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         executor.shutdownNow();
-        if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("lb-log-tasks did not stop within 30 s");
+        try {
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("lb-log-tasks did not stop within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the caller is shutting down anyway
         }
     }
 }

@@ -120,16 +120,21 @@ final class Segment {
                     + "can hold (" + Integer.MAX_VALUE + "); the data directory is not lb's");
         }
         OffsetIndex oi = offsetIndex;
+        TimeIndex ti = timeIndex;
         int n = oi.entries();
         if (n > 0 && !entryMatches(codec, oi.position(n - 1), base + oi.relOffset(n - 1),
                 (int) fileSize)) {
             n = 0;
         }
-        oi.truncateEntries(n);
-        TimeIndex ti = timeIndex;
-        int startPos;
         if (n > 0) {
             ti.truncateAfter(oi.relOffset(n - 1));
+            if (!timeIndexAgrees(codec, oi, ti, (int) fileSize)) {
+                n = 0; // rebuild both from the log: the scan below re-adds every entry
+            }
+        }
+        oi.truncateEntries(n);
+        int startPos;
+        if (n > 0) {
             startPos = oi.position(n - 1);
             bytesSinceIndex = 0;
             lastOffset = base + oi.relOffset(n - 1) - 1;
@@ -221,6 +226,29 @@ final class Segment {
             }
         }
         bytesSinceIndex += len;
+    }
+
+    /**
+     * Checks the time index against the offset index it is written in lockstep with: it has an
+     * entry, its last entry sits at an offset-index entry, and the record there is not newer
+     * than the entry claims. Catches a zeroed, short or stale time index next to a good offset
+     * index (which would otherwise make timestamp lookups skip this segment).
+     */
+    private boolean timeIndexAgrees(RecordCodec codec, OffsetIndex oi, TimeIndex ti, int limit)
+            throws IOException {
+        int k = ti.entries();
+        if (k == 0) {
+            return false; // the first record always starts the time index
+        }
+        int rel = ti.relOffset(k - 1);
+        int j = oi.floorByOffset(rel);
+        if (j < 0 || oi.relOffset(j) != rel || !entryMatches(codec, oi.position(j), base + rel,
+                limit)) {
+            return false;
+        }
+        ByteBuffer head = ByteBuffer.allocate(RecordCodec.FIXED);
+        readFully(head, oi.position(j));
+        return RecordCodec.timestampAt(head, 0) <= ti.timestamp(k - 1);
     }
 
     private boolean entryMatches(RecordCodec codec, int pos, long expectOffset, int limit)
@@ -415,10 +443,7 @@ final class Segment {
         }
     }
 
-    void flushIndexes() {
-        offsetIndex.flush();
-        timeIndex.flush();
-    }
+
 
     // ---------------------------------------------------------------- reader side
 

@@ -92,13 +92,14 @@ class CommitLogFaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"zeroed", "short", "missing"})
+    @ValueSource(strings = {"zeroed", "short", "missing", "time-zeroed", "time-short"})
     void rebuildsDamagedIndexesFromTheLog(String damage) throws Exception {
         List<LogRecord> written = fill(dir, 400);
-        for (Path p : Stream.concat(files(dir, ".index").stream(),
+        boolean timeOnly = damage.startsWith("time-");
+        for (Path p : Stream.concat(timeOnly ? Stream.of() : files(dir, ".index").stream(),
                 files(dir, ".timeindex").stream()).toList()) {
             long len = Files.size(p);
-            switch (damage) {
+            switch (damage.replace("time-", "")) {
                 case "zeroed" -> Files.write(p, new byte[(int) len]);
                 case "short" -> {
                     try (var ch = java.nio.channels.FileChannel.open(p,

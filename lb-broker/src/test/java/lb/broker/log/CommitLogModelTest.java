@@ -46,6 +46,7 @@ class CommitLogModelTest {
                 .withIndexIntervalBytes(64 + rnd.nextInt(512))
                 .withSegmentMaxAgeMs(rnd.nextBoolean() ? 0 : 10_000);
         TreeMap<Long, LogRecord> model = new TreeMap<>();
+        TreeMap<Long, Long> epochs = new TreeMap<>(); // epoch -> start offset (KIP-101 model)
         long logEnd = 0;
         long ts = 1_000;
         CommitLog log = CommitLog.open(dir, settings, clock, null);
@@ -62,6 +63,10 @@ class CommitLogModelTest {
                     }
                     AppendResult r = log.append(batch);
                     assertEquals(logEnd, r.firstOffset(), ctx);
+                    long epoch = batch.get(0).leaderEpoch();
+                    if (epochs.isEmpty() || epoch > epochs.lastKey()) {
+                        epochs.put(epoch, logEnd);
+                    }
                     for (int i = 0; i < n; i++) {
                         model.put(logEnd + i, batch.get(i).withOffset(logEnd + i));
                     }
@@ -100,6 +105,7 @@ class CommitLogModelTest {
                     long t = rnd.nextLong(Math.max(0, floor), logEnd + 1);
                     log.truncateTo(t);
                     model.tailMap(t, true).clear();
+                    epochs.values().removeIf(start -> start >= t);
                     logEnd = Math.min(logEnd, t);
                     assertEquals(logEnd, log.logEndOffset(), ctx);
                 } else if (op < 82) {
@@ -121,6 +127,13 @@ class CommitLogModelTest {
                     }
                     long oldest = log.segmentList().get(0).base;
                     model.headMap(oldest, false).clear();
+                    while (epochs.size() > 1 && epochs.higherEntry(epochs.firstKey()).getValue()
+                            <= oldest) {
+                        epochs.pollFirstEntry();
+                    }
+                    if (!epochs.isEmpty() && epochs.firstEntry().getValue() < oldest) {
+                        epochs.put(epochs.firstKey(), oldest);
+                    }
                     log.close();
                     log = CommitLog.open(dir, settings, clock, null);
                 } else {
@@ -128,6 +141,11 @@ class CommitLogModelTest {
                     log = CommitLog.open(dir, settings, clock, null);
                 }
                 assertEquals(logEnd, log.logEndOffset(), ctx);
+                assertEquals(epochs, log.epochs(), ctx + ": epoch cache");
+                if (!epochs.isEmpty()) {
+                    long e = epochs.lastKey();
+                    assertEquals(new EpochEndOffset(e, logEnd), log.endOffsetForEpoch(e + 1), ctx);
+                }
                 if (step % 25 == 0 || op >= 82) {
                     assertSame(model, readAll(log, 0, 1500), ctx + " op " + op);
                 }

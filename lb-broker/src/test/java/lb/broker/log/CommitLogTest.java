@@ -298,4 +298,52 @@ class CommitLogTest {
             assertEquals(800, readAll(log, 0, 1 << 20).size());
         }
     }
+
+    @Test
+    void readersSeeAConsistentLogWhileCompactionAndRetentionRun() throws Exception {
+        try (CommitLog log = CommitLog.open(dir, small().withCompact(true))) {
+            List<LogRecord> original = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                LogRecord r = record(i, i % 2 == 0 ? null : "k" + (i % 10), "v" + i);
+                log.append(List.of(r));
+                original.add(r.withOffset(i));
+            }
+            log.setHighWatermark(log.newestOffset());
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean stop =
+                    new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger passes =
+                    new java.util.concurrent.atomic.AtomicInteger();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    while (!stop.get() || passes.get() < 3) {
+                        long prev = -1;
+                        for (LogRecord r : readAll(log, 0, 900)) {
+                            assertTrue(r.offset() > prev, "offsets increase");
+                            assertEquals(original.get((int) r.offset()), r);
+                            prev = r.offset();
+                        }
+                        assertEquals(1999, prev, "the newest record is always there");
+                        passes.incrementAndGet();
+                    }
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            for (int round = 0; round < 3; round++) {
+                log.clean(0);
+            }
+            stop.set(true);
+            reader.join();
+            if (failure.get() != null) {
+                throw new AssertionError("reader saw an inconsistent log", failure.get());
+            }
+            List<LogRecord> after = readAll(log, 0, 1 << 20);
+            long activeBase = log.activeSegment().base;
+            assertEquals(1000, after.stream().filter(r -> r.key() == null).count());
+            assertTrue(after.stream().filter(r -> r.key() != null && r.offset() < activeBase)
+                    .count() <= 10, "at most the newest record per key in sealed segments");
+        }
+    }
 }
