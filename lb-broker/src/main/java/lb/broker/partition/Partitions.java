@@ -237,10 +237,6 @@ public final class Partitions implements MetadataListener, AutoCloseable {
         }
         partitions.clear();
         timer.shutdownNow();
-        try {
-            tasks.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        tasks.close();
     }
 }
