@@ -1,5 +1,7 @@
 package lb.broker.config;
 
+import lb.broker.log.SyncPolicy;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -34,7 +34,7 @@ public record ConfigKey<T>(String name, Kind kind, T defaultValue, long min, Lis
         LIST,
         /** java.lang.String, one of {@code choices}. */
         ENUM,
-        /** lb.broker.config.SyncPolicy. */
+        /** lb.broker.log.SyncPolicy. */
         SYNC
     }
 }

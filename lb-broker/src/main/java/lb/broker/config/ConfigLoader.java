@@ -1,5 +1,7 @@
 package lb.broker.config;
 
+import lb.broker.log.SyncPolicy;
+
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -37,6 +39,15 @@ public final class ConfigLoader {
             .build();
 
     private ConfigLoader() {
+    }
+
+    /** The policy {@code text} names, or null (the caller reports the whole value). */
+    private static SyncPolicy parseSync(String text) {
+        try {
+            return SyncPolicy.parse(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**
@@ -296,7 +307,7 @@ public final class ConfigLoader {
                 return null;
             }
             case SYNC -> {
-                SyncPolicy p = raw instanceof String s ? SyncPolicy.parse(s) : null;
+                SyncPolicy p = raw instanceof String s ? parseSync(s) : null;
                 if (p == null) {
                     problems.add(source + ": " + shown + " is not a sync policy (use none, interval:<ms> with ms ≥ 1, or always)");
                 }

@@ -129,7 +129,7 @@ public final class BrokerServer implements AutoCloseable {
         fsm = new MetadataFsm();
         PartitionHost host = new Host();
         partitions = new Partitions(dataDir, host, config.streamDefaults(),
-                SyncPolicy.parse(config.sync().toString()));
+                config.sync());
         partitions.streamLookup(name -> fsm.view().stream(name));
         fsm.addListener(partitions);
         if (config.get(ConfigKeys.ACTIVITY_STREAM_ENABLED)) {

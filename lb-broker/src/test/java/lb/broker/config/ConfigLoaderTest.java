@@ -1,5 +1,7 @@
 package lb.broker.config;
 
+import lb.broker.log.SyncPolicy;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -107,7 +109,7 @@ class ConfigLoaderTest {
             case DURATION -> new Object[] {"1h30m", Duration.ofMinutes(90)};
             case LIST -> new Object[] {"[a1, b1]", List.of("a1", "b1")};
             case ENUM -> new Object[] {k.choices().get(0), k.choices().get(0)};
-            case SYNC -> new Object[] {"interval:250", new SyncPolicy(SyncPolicy.Mode.INTERVAL, Duration.ofMillis(250))};
+            case SYNC -> new Object[] {"interval:250", SyncPolicy.interval(250)};
         };
     }
 

@@ -1,6 +1,9 @@
 package lb.broker.config;
 
+import lb.broker.log.SyncPolicy;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Duration;
@@ -45,11 +48,11 @@ class DurationsTest {
     void syncPolicies() {
         assertEquals(SyncPolicy.ALWAYS, SyncPolicy.parse("always"));
         assertEquals(SyncPolicy.NONE, SyncPolicy.parse("none"));
-        assertEquals(new SyncPolicy(SyncPolicy.Mode.INTERVAL, Duration.ofMillis(20)), SyncPolicy.parse("interval:20"));
+        assertEquals(SyncPolicy.interval(20), SyncPolicy.parse("interval:20"));
         assertEquals("interval:20", SyncPolicy.parse("interval:20").toString());
-        assertNull(SyncPolicy.parse("interval:"));
-        assertNull(SyncPolicy.parse("interval:-5"));
-        assertNull(SyncPolicy.parse("interval:x"));
-        assertNull(SyncPolicy.parse("ALWAYS"));
+        assertThrows(IllegalArgumentException.class, () -> SyncPolicy.parse("interval:"));
+        assertThrows(IllegalArgumentException.class, () -> SyncPolicy.parse("interval:-5"));
+        assertThrows(IllegalArgumentException.class, () -> SyncPolicy.parse("interval:x"));
+        assertEquals(SyncPolicy.ALWAYS, SyncPolicy.parse("ALWAYS"));
     }
 }
