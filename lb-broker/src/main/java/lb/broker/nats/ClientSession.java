@@ -454,8 +454,8 @@ final class ClientSession implements ProtocolHandler {
             int n;
             try {
                 n = channel.write(outView);
-            } catch (IOException e) {
-                failure = "write failed: " + e.getMessage();
+            } catch (IOException | java.nio.channels.CancelledKeyException e) {
+                failure = "write failed: " + e;
                 outLen = 0;
                 n = 0;
             }
@@ -463,7 +463,7 @@ final class ClientSession implements ProtocolHandler {
                 outLen -= n;
                 if (outLen > 0) {
                     System.arraycopy(out, n, out, 0, outLen);
-                    if (!writeInterest) {
+                    if (!writeInterest && key.isValid()) { // invalid: the server is closing
                         writeInterest = true;
                         key.interestOpsOr(SelectionKey.OP_WRITE);
                         if (current != loop) {
@@ -471,7 +471,7 @@ final class ClientSession implements ProtocolHandler {
                         }
                     }
                 } else {
-                    if (writeInterest) {
+                    if (writeInterest && key.isValid()) {
                         writeInterest = false;
                         key.interestOpsAnd(~SelectionKey.OP_WRITE);
                     }

@@ -151,12 +151,18 @@ final class IoLoop implements Runnable {
                         if (!key.isValid()) {
                             continue;
                         }
-                        int ready = key.readyOps();
-                        if ((ready & SelectionKey.OP_WRITE) != 0) {
-                            session.flush(this);
-                        }
-                        if ((ready & SelectionKey.OP_READ) != 0 && key.isValid()) {
-                            session.onReadable();
+                        try {
+                            int ready = key.readyOps();
+                            if ((ready & SelectionKey.OP_WRITE) != 0) {
+                                session.flush(this);
+                            }
+                            if ((ready & SelectionKey.OP_READ) != 0 && key.isValid()) {
+                                session.onReadable();
+                            }
+                        } catch (RuntimeException e) {
+                            // One connection's failure must not stop the thread serving the others.
+                            LOG.log(Level.ERROR, "NATS " + session.describe() + ": internal error, closing the connection", e);
+                            session.close("internal error: " + e, null);
                         }
                     }
                 }
