@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The embedded server's own front: start-up, limits and health checks nats-server has no switch for here. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@SuppressWarnings("try") // jnats' Connection.close() declares InterruptedException
 class EmbeddedNatsServerTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 

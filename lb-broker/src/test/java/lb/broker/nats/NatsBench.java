@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   java -cp ... lb.broker.nats.NatsBench [--messages 2000000] [--fanout-messages 500000] [--size 256] [--runs 3]
  * </pre>
  */
+@SuppressWarnings("try") // jnats' Connection.close() declares InterruptedException
 public final class NatsBench {
     private NatsBench() {
     }

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@SuppressWarnings("try") // jnats' Connection.close() declares InterruptedException
 abstract class NatsCompatibilitySuite {
     static final Duration WAIT = Duration.ofSeconds(10);
 
