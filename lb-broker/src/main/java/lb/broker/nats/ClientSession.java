@@ -30,8 +30,6 @@ final class ClientSession implements ProtocolHandler {
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NO_RESPONDERS_HEADER = "NATS/1.0 503\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int INITIAL_OUT = 32 * 1024;
-    /** Keep a big buffer after a burst only up to this size; beyond it, shrink when drained. */
-    private static final int RETAINED_OUT = 1024 * 1024;
 
     final long cid;
     final IoLoop loop;
@@ -55,6 +53,7 @@ final class ClientSession implements ProtocolHandler {
     private byte[] out = new byte[INITIAL_OUT];
     private ByteBuffer outView = ByteBuffer.wrap(out);
     private int outLen;
+    private int outPeak; // most bytes pending since the last tick: decides when to shrink
     private boolean writeInterest;
     private boolean closed; // guarded by outLock; once true nothing is buffered or written
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -295,6 +294,7 @@ final class ClientSession implements ProtocolHandler {
         if (closing.get()) {
             return;
         }
+        maybeShrinkOut();
         if (!connectReceived && options.authRequired() && nowNs - createdNs >= options.authTimeout().toNanos()) {
             close("no CONNECT within the auth timeout", ProtocolException.AUTH_TIMEOUT);
             return;
@@ -307,6 +307,25 @@ final class ClientSession implements ProtocolHandler {
             pingsOut++;
             nextPingNs = nowNs + options.pingInterval().toNanos();
             sendControl(PING);
+        }
+    }
+
+    /**
+     * Gives back a big outbound buffer once a whole tick passed using under a quarter of it:
+     * shrinking on every drain instead would reallocate megabytes per burst under steady load.
+     */
+    private void maybeShrinkOut() {
+        outLock.lock();
+        try {
+            if (!closed && out.length > INITIAL_OUT && outPeak < out.length / 4 && outLen <= INITIAL_OUT / 2) {
+                byte[] smaller = new byte[Math.max(INITIAL_OUT, Integer.highestOneBit(Math.max(outPeak, 1)) * 2)];
+                System.arraycopy(out, 0, smaller, 0, outLen);
+                out = smaller;
+                outView = ByteBuffer.wrap(out);
+            }
+            outPeak = outLen;
+        } finally {
+            outLock.unlock();
         }
     }
 
@@ -427,6 +446,9 @@ final class ClientSession implements ProtocolHandler {
 
     private void ensure(int extra) {
         int need = outLen + extra;
+        if (need > outPeak) {
+            outPeak = need;
+        }
         if (need > out.length) {
             int cap = out.length;
             while (cap < need) {
@@ -474,10 +496,6 @@ final class ClientSession implements ProtocolHandler {
                     if (writeInterest && key.isValid()) {
                         writeInterest = false;
                         key.interestOpsAnd(~SelectionKey.OP_WRITE);
-                    }
-                    if (out.length > RETAINED_OUT) {
-                        out = new byte[INITIAL_OUT];
-                        outView = ByteBuffer.wrap(out);
                     }
                 }
             }
