@@ -51,22 +51,33 @@ public final class NatsBench {
              ChildServer embedded = ChildServer.start()) {
             String[] names = {"nats-server", "embedded"};
             String[] urls = {reference.url(), embedded.url};
+            long[] pids = {((NatsTarget.Debian) reference).pid(), embedded.process.pid()};
             for (String url : urls) { // warm up both (JIT in the child JVM and in these clients)
                 pubSub(url, 200_000, size, window);
                 fanOut(url, 20_000, size, 10, window);
             }
             double[][] single = new double[2][runs];
             double[][] fan = new double[2][runs];
+            double[][] singleCpu = new double[2][runs];
+            double[][] fanCpu = new double[2][runs];
             for (int r = 0; r < runs; r++) {
                 for (int s = 0; s < 2; s++) {
+                    long cpu0 = cpuMillis(pids[s]);
                     single[s][r] = pubSub(urls[s], messages, size, window);
+                    long cpu1 = cpuMillis(pids[s]);
                     fan[s][r] = fanOut(urls[s], fanoutMessages, size, 10, window);
-                    System.out.printf(Locale.ROOT, "run %d %-11s 1->1 %,12.0f msg/s   1->10 %,12.0f msg/s delivered%n",
-                            r + 1, names[s], single[s][r], fan[s][r]);
+                    long cpu2 = cpuMillis(pids[s]);
+                    singleCpu[s][r] = messages / Math.max(1e-3, (cpu1 - cpu0) / 1000.0);
+                    fanCpu[s][r] = (long) fanoutMessages * 10 / Math.max(1e-3, (cpu2 - cpu1) / 1000.0);
+                    System.out.printf(Locale.ROOT, "run %d %-11s 1->1 %,12.0f msg/s (%,.0f per server CPU-s)   1->10 %,12.0f msg/s delivered (%,.0f per server CPU-s)%n",
+                            r + 1, names[s], single[s][r], singleCpu[s][r], fan[s][r], fanCpu[s][r]);
                 }
             }
             report("1 -> 1 ", median(single[0]), median(single[1]));
             report("1 -> 10", median(fan[0]), median(fan[1]));
+            System.out.println("server CPU efficiency (messages per CPU-second the server process used; less sensitive to other load):");
+            report("1 -> 1 ", median(singleCpu[0]), median(singleCpu[1]));
+            report("1 -> 10", median(fanCpu[0]), median(fanCpu[1]));
             System.out.printf(Locale.ROOT, "load after: %s%n", loadAverage());
         }
     }
@@ -80,6 +91,17 @@ public final class NatsBench {
         double[] s = v.clone();
         Arrays.sort(s);
         return s[s.length / 2];
+    }
+
+    /** User + system CPU time of a process so far, from /proc (clock ticks of 10 ms). */
+    private static long cpuMillis(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // utime, stime (fields 14, 15)
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read CPU time of process " + pid, e);
+        }
     }
 
     private static String loadAverage() {

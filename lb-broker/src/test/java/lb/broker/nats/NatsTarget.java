@@ -118,6 +118,10 @@ abstract class NatsTarget implements AutoCloseable {
         @Override int port() { return port; }
         @Override String name() { return "nats-server"; }
 
+        long pid() {
+            return process.pid();
+        }
+
         @Override
         void stop() throws InterruptedException {
             if (process != null) {
