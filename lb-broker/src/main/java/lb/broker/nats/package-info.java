@@ -40,7 +40,7 @@
  * <ol>
  * <li>{@code SubjectTrie} read/write lock: taken alone, never while holding another lock; a
  * match returns an immutable snapshot and releases it before any delivery.</li>
- * <li>{@code ClientSession.outLock} (one per connection): guards the outbound buffer, the socket
+ * <li>{@code OutboundBuffer.lock} (one per connection): guards the outbound bytes, the socket
  * write and the OP_WRITE interest. Held only for an append or one non-blocking write; no other
  * lock is taken while it is held.</li>
  * </ol>
