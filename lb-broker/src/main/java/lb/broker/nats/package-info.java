@@ -49,7 +49,7 @@
  * list) needs no lock.
  *
  * <h2>Memory</h2>
- * One 64 KiB read buffer per I/O thread (the parser copies only frames that straddle two reads,
+ * One 256 KiB read buffer per I/O thread (the parser copies only frames that straddle two reads,
  * into per-connection scratch arrays bounded by max control line and max_payload); each
  * connection's outbound buffer is bounded by max pending bytes (the slow-consumer limit, default
  * 64 MiB), beyond which the connection is closed and logged; a buffer above 1 MiB is released

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code --runs} times per server, alternating servers, after a warm-up; the median is reported.
  *
  * <pre>
- *   java -cp ... lb.broker.nats.NatsBench [--messages 2000000] [--fanout-messages 500000] [--size 256] [--runs 3]
+ *   java -cp ... lb.broker.nats.NatsBench [--messages 2000000] [--fanout-messages 300000] [--size 256] [--runs 3] [--io-threads N]
  * </pre>
  */
 @SuppressWarnings("try") // jnats' Connection.close() declares InterruptedException
@@ -35,8 +35,9 @@ public final class NatsBench {
     }
 
     public static void main(String[] args) throws Exception {
+        int ioThreads = intArg(args, "--io-threads", NatsServerOptions.builder().build().ioThreads());
         if (args.length > 0 && args[0].equals("--serve-embedded")) {
-            serveEmbedded();
+            serveEmbedded(ioThreads);
             return;
         }
         int messages = intArg(args, "--messages", 2_000_000);
@@ -45,10 +46,10 @@ public final class NatsBench {
         int runs = intArg(args, "--runs", 3);
         int window = intArg(args, "--window", 50_000);
 
-        System.out.printf(Locale.ROOT, "cores=%d load=%s messages=%d fanout-messages=%d size=%d runs=%d%n",
-                Runtime.getRuntime().availableProcessors(), loadAverage(), messages, fanoutMessages, size, runs);
+        System.out.printf(Locale.ROOT, "cores=%d load=%s messages=%d fanout-messages=%d size=%d runs=%d embedded-io-threads=%d%n",
+                Runtime.getRuntime().availableProcessors(), loadAverage(), messages, fanoutMessages, size, runs, ioThreads);
         try (NatsTarget reference = new NatsTarget.Debian(NatsTarget.Auth.NONE);
-             ChildServer embedded = ChildServer.start()) {
+             ChildServer embedded = ChildServer.start(ioThreads)) {
             String[] names = {"nats-server", "embedded"};
             String[] urls = {reference.url(), embedded.url};
             long[] pids = {((NatsTarget.Debian) reference).pid(), embedded.process.pid()};
@@ -198,10 +199,10 @@ public final class NatsBench {
             this.url = url;
         }
 
-        static ChildServer start() throws Exception {
+        static ChildServer start(int ioThreads) throws Exception {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    NatsBench.class.getName(), "--serve-embedded")
+                    NatsBench.class.getName(), "--serve-embedded", "--io-threads", String.valueOf(ioThreads))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
@@ -221,8 +222,8 @@ public final class NatsBench {
         }
     }
 
-    private static void serveEmbedded() throws Exception {
-        try (EmbeddedNatsServer server = EmbeddedNatsServer.start(NatsServerOptions.builder().port(0).build())) {
+    private static void serveEmbedded(int ioThreads) throws Exception {
+        try (EmbeddedNatsServer server = EmbeddedNatsServer.start(NatsServerOptions.builder().port(0).ioThreads(ioThreads).build())) {
             System.out.println("URL " + server.clientUrl());
             System.out.flush();
             while (System.in.read() >= 0) {
