@@ -26,8 +26,8 @@
  * <ul>
  * <li>{@code lb-nats-accept}: blocking accept; hands each socket to an I/O thread, round robin.
  * An accept error (e.g. too many open files) is logged and retried, never fatal.</li>
- * <li>{@code lb-nats-io-N} ({@link lb.broker.nats.NatsServerOptions#ioThreads()}, default
- * min(2, cores)): one {@link java.nio.channels.Selector} each. A connection belongs to one
+ * <li>{@code lb-nats-io-N} ({@link lb.broker.nats.NatsServerOptions#ioThreads()}, default 1,
+ * or 2 with 4+ cores): one {@link java.nio.channels.Selector} each. A connection belongs to one
  * I/O thread for its life: that thread reads it, parses, handles SUB/UNSUB/CONNECT, runs its
  * ping and auth timers and closes it. A PUB is delivered by the publisher's thread straight into
  * each subscriber's outbound buffer, whichever thread owns the subscriber; after each read the

@@ -104,8 +104,10 @@ class EmbeddedNatsServerTest {
 
     @Test
     void clientThatNeverReadsIsCutAsSlowConsumerAndOthersCarryOn() throws Exception {
+        // Two I/O threads: the publisher's thread detects the overflow and must hand the close
+        // to the thread that owns the stuck connection.
         NatsServerOptions options = NatsServerOptions.builder().port(0).maxPayloadBytes(64 * 1024)
-                .maxPendingBytes(256 * 1024).build();
+                .maxPendingBytes(256 * 1024).ioThreads(2).build();
         try (EmbeddedNatsServer server = EmbeddedNatsServer.start(options);
              RawClient stuck = RawClient.open(server.port());
              Connection pub = Nats.connect(server.clientUrl());
