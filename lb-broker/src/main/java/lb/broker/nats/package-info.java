@@ -8,9 +8,14 @@
  * <h2>Front</h2>
  * {@link lb.broker.nats.EmbeddedNatsServer#start(NatsServerOptions)} binds and serves;
  * {@link lb.broker.nats.EmbeddedNatsServer#port()}, {@code clientUrl()}, {@code close()}
- * (graceful). {@link lb.broker.nats.NatsServerOptions} holds every setting with nats-server's
- * defaults. A taken port raises {@link lb.broker.nats.NatsPortInUseException}, whose message is
- * one line suggesting {@code --nats-servers nats://HOST:PORT}. Everything else is package-private.
+ * (graceful), {@code connectionCount()}, {@code subscriptionCount()}, {@code slowConsumerCount()}.
+ * {@link lb.broker.nats.NatsServerOptions} holds every setting with nats-server's defaults;
+ * {@link lb.broker.nats.NatsServerOptions#fromNatsConfig} presets them from a nats-server config
+ * file (Liftbridge's {@code nats.embedded.config}). A taken port raises
+ * {@link lb.broker.nats.NatsPortInUseException}, whose message is one line suggesting
+ * {@code --nats-servers nats://HOST:PORT}. Everything else is package-private. Logs go to the
+ * {@code System.Logger} named {@code lb.broker.nats} (protocol errors at INFO, slow consumers at
+ * WARNING), which is what Liftbridge's {@code logging.nats} switch would turn on or off.
  *
  * <h2>Protocol</h2>
  * INFO, CONNECT (verbose, pedantic, echo, headers, no_responders, name, lang, version,
