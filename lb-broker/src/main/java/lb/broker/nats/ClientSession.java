@@ -38,7 +38,6 @@ final class ClientSession implements ProtocolHandler {
     private final ProtocolParser parser;
     private final ConnectOptions opts = new ConnectOptions();
     private final HashMap<String, Subscription> subs = new HashMap<>();
-    private SelectionKey key;
     private boolean connectReceived;
     private volatile boolean headersEnabled;
     private volatile boolean echo = true;
@@ -66,7 +65,6 @@ final class ClientSession implements ProtocolHandler {
 
     /** On the owner thread, once registered: sends INFO. */
     void onRegistered(SelectionKey key) {
-        this.key = key;
         out.attach(key);
         out.appendControl(server.infoLine(cid, remote));
         loop.touch(this);
