@@ -10,7 +10,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One client connection: its parser, CONNECT options, subscriptions and outbound buffer.
@@ -18,10 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Threads: the owning {@link IoLoop} reads, parses, handles every operation of this client,
  * runs its timers and closes it; {@code subs}, {@code opts}, the parser and the ping state are
  * touched only there. Any I/O thread may append a MSG to the outbound buffer (a publisher's
- * thread delivers straight into subscribers' buffers) and may flush it; the buffer, its socket
- * writes and the OP_WRITE interest are guarded by {@code outLock}. The slow-consumer limit caps
- * the buffer: a frame that would take it past {@code maxPendingBytes} closes the connection
- * instead, so memory never grows without bound.
+ * thread delivers straight into subscribers' buffers) and may flush it: {@link OutboundBuffer}
+ * is thread-safe. The slow-consumer limit caps that buffer: a frame that would take it past
+ * {@code maxPendingBytes} closes the connection instead, so memory never grows without bound.
  */
 final class ClientSession implements ProtocolHandler {
     private static final System.Logger LOG = System.getLogger("lb.broker.nats");
@@ -29,9 +27,6 @@ final class ClientSession implements ProtocolHandler {
     private static final byte[] PING = "PING\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NO_RESPONDERS_HEADER = "NATS/1.0 503\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final int INITIAL_OUT = 32 * 1024;
-    /** Keep a big buffer after a burst only up to this size; beyond it, shrink when drained. */
-    private static final int RETAINED_OUT = 1024 * 1024;
 
     final long cid;
     final IoLoop loop;
@@ -43,7 +38,6 @@ final class ClientSession implements ProtocolHandler {
     private final ProtocolParser parser;
     private final ConnectOptions opts = new ConnectOptions();
     private final HashMap<String, Subscription> subs = new HashMap<>();
-    private SelectionKey key;
     private boolean connectReceived;
     private volatile boolean headersEnabled;
     private volatile boolean echo = true;
@@ -51,12 +45,7 @@ final class ClientSession implements ProtocolHandler {
     private long nextPingNs;
     private int pingsOut;
 
-    private final ReentrantLock outLock = new ReentrantLock();
-    private byte[] out = new byte[INITIAL_OUT];
-    private ByteBuffer outView = ByteBuffer.wrap(out);
-    private int outLen;
-    private boolean writeInterest;
-    private boolean closed; // guarded by outLock; once true nothing is buffered or written
+    private final OutboundBuffer out;
     private final AtomicBoolean closing = new AtomicBoolean();
 
     ClientSession(EmbeddedNatsServer server, IoLoop loop, SocketChannel channel, long cid, String remote, long nowNs) {
@@ -69,14 +58,15 @@ final class ClientSession implements ProtocolHandler {
         this.parser = new ProtocolParser(this, options.maxControlLineBytes(), options.maxPayloadBytes());
         this.touchEpoch = new long[server.ioThreadCount()];
         java.util.Arrays.fill(touchEpoch, -1);
+        this.out = new OutboundBuffer(channel, loop, options.maxPendingBytes());
         this.createdNs = nowNs;
         this.nextPingNs = nowNs + options.pingInterval().toNanos();
     }
 
     /** On the owner thread, once registered: sends INFO. */
     void onRegistered(SelectionKey key) {
-        this.key = key;
-        appendControl(server.infoLine(cid, remote));
+        out.attach(key);
+        out.appendControl(server.infoLine(cid, remote));
         loop.touch(this);
     }
 
@@ -295,6 +285,7 @@ final class ClientSession implements ProtocolHandler {
         if (closing.get()) {
             return;
         }
+        out.maybeShrink();
         if (!connectReceived && options.authRequired() && nowNs - createdNs >= options.authTimeout().toNanos()) {
             close("no CONNECT within the auth timeout", ProtocolException.AUTH_TIMEOUT);
             return;
@@ -310,29 +301,15 @@ final class ClientSession implements ProtocolHandler {
         }
     }
 
-    // ---- outbound (any thread, under outLock) ----
+    // ---- outbound (any thread) ----
 
     private void sendControl(byte[] line) {
-        appendControl(line);
+        out.appendControl(line);
         loop.touch(this);
     }
 
     private void sendErr(String text) {
         sendControl(("-ERR '" + text + "'\r\n").getBytes(StandardCharsets.US_ASCII));
-    }
-
-    /** Appends a control line; not subject to the slow-consumer limit (they are tiny and rare). */
-    private void appendControl(byte[] line) {
-        outLock.lock();
-        try {
-            if (!closed) {
-                ensure(line.length);
-                System.arraycopy(line, 0, out, outLen, line.length);
-                outLen += line.length;
-            }
-        } finally {
-            outLock.unlock();
-        }
     }
 
     /**
@@ -350,91 +327,14 @@ final class ClientSession implements ProtocolHandler {
             payloadOff += headerLen;
             totalLen -= headerLen;
         }
-        int frame = 6 + subjectLen + 1 + sid.length + 1 + replyLen + 22 + 2 + totalLen + 2;
-        boolean slow = false;
-        int pending = 0;
-        outLock.lock();
-        try {
-            if (closed) {
-                return false;
-            }
-            if ((long) outLen + frame > options.maxPendingBytes()) {
-                slow = true;
-                pending = outLen;
-            } else {
-                ensure(frame);
-                byte[] o = out;
-                int p = outLen;
-                if (withHeaders) {
-                    o[p++] = 'H';
-                }
-                o[p++] = 'M';
-                o[p++] = 'S';
-                o[p++] = 'G';
-                o[p++] = ' ';
-                System.arraycopy(args, subjectOff, o, p, subjectLen);
-                p += subjectLen;
-                o[p++] = ' ';
-                System.arraycopy(sid, 0, o, p, sid.length);
-                p += sid.length;
-                o[p++] = ' ';
-                if (replyLen > 0) {
-                    System.arraycopy(args, replyOff, o, p, replyLen);
-                    p += replyLen;
-                    o[p++] = ' ';
-                }
-                if (withHeaders) {
-                    p = writeInt(o, p, headerLen);
-                    o[p++] = ' ';
-                }
-                p = writeInt(o, p, totalLen);
-                o[p++] = '\r';
-                o[p++] = '\n';
-                System.arraycopy(payload, payloadOff, o, p, totalLen);
-                p += totalLen;
-                o[p++] = '\r';
-                o[p++] = '\n';
-                outLen = p;
-            }
-        } finally {
-            outLock.unlock();
-        }
-        if (slow) {
-            if (close("slow consumer, " + pending + " bytes pending (limit " + options.maxPendingBytes() + ")", null)) {
+        int result = out.appendMsg(args, subjectOff, subjectLen, replyOff, replyLen, sid, payload, payloadOff,
+                withHeaders ? headerLen : -1, totalLen);
+        if (result == OutboundBuffer.OVER_LIMIT) {
+            if (close("slow consumer, " + out.pendingBytes() + " bytes pending (limit " + options.maxPendingBytes() + ")", null)) {
                 server.slowConsumers.incrementAndGet();
             }
-            return false;
         }
-        return true;
-    }
-
-    private static int writeInt(byte[] o, int p, int v) {
-        if (v == 0) {
-            o[p] = '0';
-            return p + 1;
-        }
-        int digits = 0;
-        for (int t = v; t > 0; t /= 10) {
-            digits++;
-        }
-        int end = p + digits;
-        for (int i = end - 1; i >= p; i--) {
-            o[i] = (byte) ('0' + v % 10);
-            v /= 10;
-        }
-        return end;
-    }
-
-    private void ensure(int extra) {
-        int need = outLen + extra;
-        if (need > out.length) {
-            int cap = out.length;
-            while (cap < need) {
-                cap = cap * 2;
-            }
-            out = java.util.Arrays.copyOf(out, cap);
-            outView = ByteBuffer.wrap(out);
-        }
+        return result == OutboundBuffer.APPENDED;
     }
 
     /**
@@ -444,58 +344,14 @@ final class ClientSession implements ProtocolHandler {
      * threads do not try.
      */
     void flush(IoLoop current) {
-        String failure = null;
-        outLock.lock();
-        try {
-            if (closed || outLen == 0 || key == null || (writeInterest && current != loop)) {
-                return;
-            }
-            outView.clear().limit(outLen);
-            int n;
-            try {
-                n = channel.write(outView);
-            } catch (IOException e) {
-                failure = "write failed: " + e.getMessage();
-                outLen = 0;
-                n = 0;
-            }
-            if (failure == null) {
-                outLen -= n;
-                if (outLen > 0) {
-                    System.arraycopy(out, n, out, 0, outLen);
-                    if (!writeInterest) {
-                        writeInterest = true;
-                        key.interestOpsOr(SelectionKey.OP_WRITE);
-                        if (current != loop) {
-                            loop.wakeup();
-                        }
-                    }
-                } else {
-                    if (writeInterest) {
-                        writeInterest = false;
-                        key.interestOpsAnd(~SelectionKey.OP_WRITE);
-                    }
-                    if (out.length > RETAINED_OUT) {
-                        out = new byte[INITIAL_OUT];
-                        outView = ByteBuffer.wrap(out);
-                    }
-                }
-            }
-        } finally {
-            outLock.unlock();
-        }
+        String failure = out.flush(current);
         if (failure != null) {
             close(failure, null);
         }
     }
 
     boolean hasPendingOutput() {
-        outLock.lock();
-        try {
-            return !closed && outLen > 0;
-        } finally {
-            outLock.unlock();
-        }
+        return out.hasPending();
     }
 
     // ---- closing ----
@@ -514,7 +370,7 @@ final class ClientSession implements ProtocolHandler {
             return false;
         }
         if (clientError != null) {
-            appendControl(("-ERR '" + clientError + "'\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.appendControl(("-ERR '" + clientError + "'\r\n").getBytes(StandardCharsets.US_ASCII));
         }
         Level level = reason.startsWith("slow") ? Level.WARNING
                 : clientError != null || reason.startsWith("internal") ? Level.INFO : Level.DEBUG;
@@ -532,16 +388,7 @@ final class ClientSession implements ProtocolHandler {
     /** Owner thread: last flush (best effort, non-blocking), close the socket, drop subscriptions. */
     void finishClose() {
         flush(loop);
-        outLock.lock();
-        try {
-            closed = true;
-            outLen = 0;
-            if (key != null) {
-                key.cancel();
-            }
-        } finally {
-            outLock.unlock();
-        }
+        out.close();
         try {
             channel.close();
         } catch (IOException e) {

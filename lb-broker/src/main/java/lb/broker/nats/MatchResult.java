@@ -29,8 +29,4 @@ final class MatchResult {
         }
         return new MatchResult(plain.toArray(NONE), groups, generation);
     }
-
-    boolean isEmpty() {
-        return plain.length == 0 && queueGroups.length == 0;
-    }
 }

@@ -97,7 +97,7 @@ public final class NatsServerOptions {
     public long maxPendingBytes() { return maxPendingBytes; }
     /** Server name in INFO, or null to use the server id. */
     public String serverName() { return serverName; }
-    /** Number of I/O threads (selectors); each owns a share of the connections. */
+    /** Number of I/O threads (selectors); each owns a share of the connections. Default 1, or 2 with 4+ cores. */
     public int ioThreads() { return ioThreads; }
     public Duration authTimeout() { return authTimeout; }
 
@@ -132,9 +132,11 @@ public final class NatsServerOptions {
         private int maxPingsOut = DEFAULT_MAX_PINGS_OUT;
         private long maxPendingBytes = DEFAULT_MAX_PENDING_BYTES;
         private String serverName;
-        // Two selectors use both cores of a small machine; more rarely help a broker that also
-        // runs partitions, replication and gRPC on the same cores.
-        private int ioThreads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+        // Measured on 2 cores (scripts/nats-bench, jnats clients on the same machine): one I/O
+        // thread gave 1.08x nats-server's 1->1 throughput where two gave 0.61-0.79x (the
+        // cross-thread OP_WRITE hand-off costs more than a second selector brings), with
+        // fan-out 1.4-1.7x either way. Two only where there are cores to spare; not measured there.
+        private int ioThreads = Runtime.getRuntime().availableProcessors() >= 4 ? 2 : 1;
         private Duration authTimeout = DEFAULT_AUTH_TIMEOUT;
 
         private Builder() {

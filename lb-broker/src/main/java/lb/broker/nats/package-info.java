@@ -8,9 +8,14 @@
  * <h2>Front</h2>
  * {@link lb.broker.nats.EmbeddedNatsServer#start(NatsServerOptions)} binds and serves;
  * {@link lb.broker.nats.EmbeddedNatsServer#port()}, {@code clientUrl()}, {@code close()}
- * (graceful). {@link lb.broker.nats.NatsServerOptions} holds every setting with nats-server's
- * defaults. A taken port raises {@link lb.broker.nats.NatsPortInUseException}, whose message is
- * one line suggesting {@code --nats-servers nats://HOST:PORT}. Everything else is package-private.
+ * (graceful), {@code connectionCount()}, {@code subscriptionCount()}, {@code slowConsumerCount()}.
+ * {@link lb.broker.nats.NatsServerOptions} holds every setting with nats-server's defaults;
+ * {@link lb.broker.nats.NatsServerOptions#fromNatsConfig} presets them from a nats-server config
+ * file (Liftbridge's {@code nats.embedded.config}). A taken port raises
+ * {@link lb.broker.nats.NatsPortInUseException}, whose message is one line suggesting
+ * {@code --nats-servers nats://HOST:PORT}. Everything else is package-private. Logs go to the
+ * {@code System.Logger} named {@code lb.broker.nats} (protocol errors at INFO, slow consumers at
+ * WARNING), which is what Liftbridge's {@code logging.nats} switch would turn on or off.
  *
  * <h2>Protocol</h2>
  * INFO, CONNECT (verbose, pedantic, echo, headers, no_responders, name, lang, version,
@@ -26,8 +31,8 @@
  * <ul>
  * <li>{@code lb-nats-accept}: blocking accept; hands each socket to an I/O thread, round robin.
  * An accept error (e.g. too many open files) is logged and retried, never fatal.</li>
- * <li>{@code lb-nats-io-N} ({@link lb.broker.nats.NatsServerOptions#ioThreads()}, default
- * min(2, cores)): one {@link java.nio.channels.Selector} each. A connection belongs to one
+ * <li>{@code lb-nats-io-N} ({@link lb.broker.nats.NatsServerOptions#ioThreads()}, default 1,
+ * or 2 with 4+ cores): one {@link java.nio.channels.Selector} each. A connection belongs to one
  * I/O thread for its life: that thread reads it, parses, handles SUB/UNSUB/CONNECT, runs its
  * ping and auth timers and closes it. A PUB is delivered by the publisher's thread straight into
  * each subscriber's outbound buffer, whichever thread owns the subscriber; after each read the
@@ -40,7 +45,7 @@
  * <ol>
  * <li>{@code SubjectTrie} read/write lock: taken alone, never while holding another lock; a
  * match returns an immutable snapshot and releases it before any delivery.</li>
- * <li>{@code ClientSession.outLock} (one per connection): guards the outbound buffer, the socket
+ * <li>{@code OutboundBuffer.lock} (one per connection): guards the outbound bytes, the socket
  * write and the OP_WRITE interest. Held only for an append or one non-blocking write; no other
  * lock is taken while it is held.</li>
  * </ol>
@@ -49,7 +54,7 @@
  * list) needs no lock.
  *
  * <h2>Memory</h2>
- * One 64 KiB read buffer per I/O thread (the parser copies only frames that straddle two reads,
+ * One 256 KiB read buffer per I/O thread (the parser copies only frames that straddle two reads,
  * into per-connection scratch arrays bounded by max control line and max_payload); each
  * connection's outbound buffer is bounded by max pending bytes (the slow-consumer limit, default
  * 64 MiB), beyond which the connection is closed and logged; a buffer above 1 MiB is released

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The embedded server's own front: start-up, limits and health checks nats-server has no switch for here. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@SuppressWarnings("try") // jnats' Connection.close() declares InterruptedException
 class EmbeddedNatsServerTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -103,8 +104,10 @@ class EmbeddedNatsServerTest {
 
     @Test
     void clientThatNeverReadsIsCutAsSlowConsumerAndOthersCarryOn() throws Exception {
+        // Two I/O threads: the publisher's thread detects the overflow and must hand the close
+        // to the thread that owns the stuck connection.
         NatsServerOptions options = NatsServerOptions.builder().port(0).maxPayloadBytes(64 * 1024)
-                .maxPendingBytes(256 * 1024).build();
+                .maxPendingBytes(256 * 1024).ioThreads(2).build();
         try (EmbeddedNatsServer server = EmbeddedNatsServer.start(options);
              RawClient stuck = RawClient.open(server.port());
              Connection pub = Nats.connect(server.clientUrl());

@@ -26,16 +26,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code --runs} times per server, alternating servers, after a warm-up; the median is reported.
  *
  * <pre>
- *   java -cp ... lb.broker.nats.NatsBench [--messages 2000000] [--fanout-messages 500000] [--size 256] [--runs 3]
+ *   java -cp ... lb.broker.nats.NatsBench [--messages 2000000] [--fanout-messages 300000] [--size 256] [--runs 3] [--io-threads N]
  * </pre>
  */
+@SuppressWarnings("try") // jnats' Connection.close() declares InterruptedException
 public final class NatsBench {
     private NatsBench() {
     }
 
     public static void main(String[] args) throws Exception {
+        int ioThreads = intArg(args, "--io-threads", NatsServerOptions.builder().build().ioThreads());
         if (args.length > 0 && args[0].equals("--serve-embedded")) {
-            serveEmbedded();
+            serveEmbedded(ioThreads);
             return;
         }
         int messages = intArg(args, "--messages", 2_000_000);
@@ -44,28 +46,39 @@ public final class NatsBench {
         int runs = intArg(args, "--runs", 3);
         int window = intArg(args, "--window", 50_000);
 
-        System.out.printf(Locale.ROOT, "cores=%d load=%s messages=%d fanout-messages=%d size=%d runs=%d%n",
-                Runtime.getRuntime().availableProcessors(), loadAverage(), messages, fanoutMessages, size, runs);
+        System.out.printf(Locale.ROOT, "cores=%d load=%s messages=%d fanout-messages=%d size=%d runs=%d embedded-io-threads=%d%n",
+                Runtime.getRuntime().availableProcessors(), loadAverage(), messages, fanoutMessages, size, runs, ioThreads);
         try (NatsTarget reference = new NatsTarget.Debian(NatsTarget.Auth.NONE);
-             ChildServer embedded = ChildServer.start()) {
+             ChildServer embedded = ChildServer.start(ioThreads)) {
             String[] names = {"nats-server", "embedded"};
             String[] urls = {reference.url(), embedded.url};
+            long[] pids = {((NatsTarget.Debian) reference).pid(), embedded.process.pid()};
             for (String url : urls) { // warm up both (JIT in the child JVM and in these clients)
                 pubSub(url, 200_000, size, window);
                 fanOut(url, 20_000, size, 10, window);
             }
             double[][] single = new double[2][runs];
             double[][] fan = new double[2][runs];
+            double[][] singleCpu = new double[2][runs];
+            double[][] fanCpu = new double[2][runs];
             for (int r = 0; r < runs; r++) {
                 for (int s = 0; s < 2; s++) {
+                    long cpu0 = cpuMillis(pids[s]);
                     single[s][r] = pubSub(urls[s], messages, size, window);
+                    long cpu1 = cpuMillis(pids[s]);
                     fan[s][r] = fanOut(urls[s], fanoutMessages, size, 10, window);
-                    System.out.printf(Locale.ROOT, "run %d %-11s 1->1 %,12.0f msg/s   1->10 %,12.0f msg/s delivered%n",
-                            r + 1, names[s], single[s][r], fan[s][r]);
+                    long cpu2 = cpuMillis(pids[s]);
+                    singleCpu[s][r] = messages / Math.max(1e-3, (cpu1 - cpu0) / 1000.0);
+                    fanCpu[s][r] = (long) fanoutMessages * 10 / Math.max(1e-3, (cpu2 - cpu1) / 1000.0);
+                    System.out.printf(Locale.ROOT, "run %d %-11s 1->1 %,12.0f msg/s (%,.0f per server CPU-s)   1->10 %,12.0f msg/s delivered (%,.0f per server CPU-s)%n",
+                            r + 1, names[s], single[s][r], singleCpu[s][r], fan[s][r], fanCpu[s][r]);
                 }
             }
             report("1 -> 1 ", median(single[0]), median(single[1]));
             report("1 -> 10", median(fan[0]), median(fan[1]));
+            System.out.println("server CPU efficiency (messages per CPU-second the server process used; less sensitive to other load):");
+            report("1 -> 1 ", median(singleCpu[0]), median(singleCpu[1]));
+            report("1 -> 10", median(fanCpu[0]), median(fanCpu[1]));
             System.out.printf(Locale.ROOT, "load after: %s%n", loadAverage());
         }
     }
@@ -79,6 +92,17 @@ public final class NatsBench {
         double[] s = v.clone();
         Arrays.sort(s);
         return s[s.length / 2];
+    }
+
+    /** User + system CPU time of a process so far, from /proc (clock ticks of 10 ms). */
+    private static long cpuMillis(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // utime, stime (fields 14, 15)
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read CPU time of process " + pid, e);
+        }
     }
 
     private static String loadAverage() {
@@ -175,10 +199,10 @@ public final class NatsBench {
             this.url = url;
         }
 
-        static ChildServer start() throws Exception {
+        static ChildServer start(int ioThreads) throws Exception {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    NatsBench.class.getName(), "--serve-embedded")
+                    NatsBench.class.getName(), "--serve-embedded", "--io-threads", String.valueOf(ioThreads))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
@@ -198,8 +222,8 @@ public final class NatsBench {
         }
     }
 
-    private static void serveEmbedded() throws Exception {
-        try (EmbeddedNatsServer server = EmbeddedNatsServer.start(NatsServerOptions.builder().port(0).build())) {
+    private static void serveEmbedded(int ioThreads) throws Exception {
+        try (EmbeddedNatsServer server = EmbeddedNatsServer.start(NatsServerOptions.builder().port(0).ioThreads(ioThreads).build())) {
             System.out.println("URL " + server.clientUrl());
             System.out.flush();
             while (System.in.read() >= 0) {

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@SuppressWarnings("try") // jnats' Connection.close() declares InterruptedException
 abstract class NatsCompatibilitySuite {
     static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -476,6 +477,46 @@ abstract class NatsCompatibilitySuite {
         assertEquals(List.of("-ERR 'maximum control line exceeded'"),
                 fatal("CONNECT {\"verbose\":false}\r\nPUB " + "a".repeat(5000) + " 1\r\n"));
         assertEquals(List.of(), exchange("CONNECT {\"verbose\":false}\r\nPUB " + "a".repeat(3000) + " 1\r\nx\r\n"));
+    }
+
+    @Test
+    void framesArrivingOneByteAtATimeAreReassembled() throws Exception {
+        try (RawClient raw = RawClient.open(shared.port())) {
+            raw.socket.setTcpNoDelay(true);
+            byte[] input = ("CONNECT {\"verbose\":false}\r\nSUB one.byte 7\r\nPUB one.byte reply.x 11\r\nhello world\r\n"
+                    + "PING\r\n").getBytes(StandardCharsets.ISO_8859_1);
+            for (byte b : input) {
+                raw.send(new byte[] {b});
+            }
+            assertEquals(List.of("MSG one.byte 7 reply.x 11", "hello world"), raw.linesUntilPong());
+        }
+    }
+
+    @Test
+    void manyConnectionsEachGetTheMessage() throws Exception {
+        List<RawClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                RawClient c = RawClient.open(shared.port());
+                clients.add(c);
+                c.send("CONNECT {\"verbose\":false}\r\nSUB fan.out " + i + "\r\nPING\r\n");
+            }
+            for (RawClient c : clients) {
+                assertEquals(List.of(), c.linesUntilPong());
+            }
+            try (Connection pub = connect()) {
+                pub.publish("fan.out", bytes("all"));
+                pub.flush(WAIT);
+            }
+            for (int i = 0; i < clients.size(); i++) {
+                assertEquals("MSG fan.out " + i + " 3", clients.get(i).readLine());
+                assertEquals("all", clients.get(i).readLine());
+            }
+        } finally {
+            for (RawClient c : clients) {
+                c.close();
+            }
+        }
     }
 
     @Test

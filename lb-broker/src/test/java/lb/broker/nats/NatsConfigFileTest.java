@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** nats-server config files for the embedded server (Liftbridge's nats.embedded.config). */
+@SuppressWarnings("try") // jnats' Connection.close() declares InterruptedException
 class NatsConfigFileTest {
 
     @Test

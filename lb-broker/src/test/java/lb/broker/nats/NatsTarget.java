@@ -48,6 +48,10 @@ abstract class NatsTarget implements AutoCloseable {
             this(withAuth(NatsServerOptions.builder().port(0), auth).build());
         }
 
+        Embedded(Auth auth, int ioThreads) throws IOException {
+            this(withAuth(NatsServerOptions.builder().port(0).ioThreads(ioThreads), auth).build());
+        }
+
         Embedded(NatsServerOptions options) throws IOException {
             this.server = EmbeddedNatsServer.start(options);
             this.port = server.port();
@@ -117,6 +121,10 @@ abstract class NatsTarget implements AutoCloseable {
         @Override String url() { return "nats://127.0.0.1:" + port; }
         @Override int port() { return port; }
         @Override String name() { return "nats-server"; }
+
+        long pid() {
+            return process.pid();
+        }
 
         @Override
         void stop() throws InterruptedException {

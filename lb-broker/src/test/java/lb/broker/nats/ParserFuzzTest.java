@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * decoded. {@code -Dlb.nats.fuzz.inputs=1000000} for the long run (default 100000); a failure
  * prints the seed and input number, and {@code -Dlb.nats.fuzz.seed=N} replays it.
  */
+@SuppressWarnings("try") // jnats' Connection.close() declares InterruptedException
 class ParserFuzzTest {
     private static final int INPUTS = Integer.getInteger("lb.nats.fuzz.inputs", 100_000);
     private static final long SEED = Long.getLong("lb.nats.fuzz.seed", 20261122L);
