@@ -107,17 +107,24 @@ public final class BrokerServer implements AutoCloseable {
         }
         // 1. NATS.
         if (usesEmbeddedNats(config)) {
-            URI first = URI.create(config.get(ConfigKeys.NATS_SERVERS).isEmpty()
-                    ? "nats://127.0.0.1:4222" : config.get(ConfigKeys.NATS_SERVERS).get(0));
-            NatsServerOptions.Builder nb = NatsServerOptions.builder()
-                    .host(first.getHost() == null ? "127.0.0.1" : first.getHost())
-                    .port(first.getPort() < 0 ? NatsServerOptions.DEFAULT_PORT : first.getPort())
-                    .serverName("lb-" + serverId);
-            if (config.get(ConfigKeys.NATS_USER) != null) {
-                // The embedded server asks for the same credentials the broker connects with.
-                nb.userPassword(config.get(ConfigKeys.NATS_USER), config.get(ConfigKeys.NATS_PASSWORD));
+            NatsServerOptions.Builder nb;
+            String file = config.get(ConfigKeys.NATS_EMBEDDED_CONFIG);
+            if (file != null) {
+                // A nats-server configuration file (Liftbridge's nats.embedded.config): its
+                // listen address, limits and authorization apply.
+                nb = NatsServerOptions.fromNatsConfig(Path.of(file));
+            } else {
+                URI first = URI.create(config.get(ConfigKeys.NATS_SERVERS).isEmpty()
+                        ? "nats://127.0.0.1:4222" : config.get(ConfigKeys.NATS_SERVERS).get(0));
+                nb = NatsServerOptions.builder()
+                        .host(first.getHost() == null ? "127.0.0.1" : first.getHost())
+                        .port(first.getPort() < 0 ? NatsServerOptions.DEFAULT_PORT : first.getPort());
+                if (config.get(ConfigKeys.NATS_USER) != null) {
+                    // The embedded server asks for the same credentials the broker connects with.
+                    nb.userPassword(config.get(ConfigKeys.NATS_USER), config.get(ConfigKeys.NATS_PASSWORD));
+                }
             }
-            embedded = EmbeddedNatsServer.start(nb.build());
+            embedded = EmbeddedNatsServer.start(nb.serverName("lb-" + serverId).build());
             natsUrls.add(embedded.clientUrl());
         } else {
             natsUrls.addAll(config.get(ConfigKeys.NATS_SERVERS));
@@ -209,6 +216,10 @@ public final class BrokerServer implements AutoCloseable {
         Options.Builder ob = new Options.Builder();
         if (config.get(ConfigKeys.NATS_USER) != null) {
             ob.userInfo(config.get(ConfigKeys.NATS_USER), config.get(ConfigKeys.NATS_PASSWORD));
+        } else if (embedded != null && embedded.options().user() != null) {
+            ob.userInfo(embedded.options().user(), embedded.options().password());
+        } else if (embedded != null && embedded.options().token() != null) {
+            ob.token(embedded.options().token().toCharArray());
         }
         if (config.get(ConfigKeys.NATS_TLS_CA) != null || config.get(ConfigKeys.NATS_TLS_CERT) != null) {
             ob.sslContext(lb.client.tls.Pem.sslContext(path(ConfigKeys.NATS_TLS_CA),

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** TLS and mutual TLS on the broker's gRPC port, with certificates made by openssl. */
-class BrokerTlsTest {
+/** TLS and mutual TLS on the gRPC port (certificates made by openssl), and authorization on the embedded NATS server. */
+class BrokerSecurityTest {
 
     @TempDir
     Path dir;
@@ -85,6 +85,24 @@ class BrokerTlsTest {
             try (LiftbridgeClient anonymous = LiftbridgeClient.builder().seeds(addr).tls(ca, null, null).build()) {
                 assertThrows(LiftbridgeException.class, anonymous::fetchMetadata);
             }
+        }
+    }
+
+    @Test
+    void anEmbeddedNatsConfigFileSetsTheListenAddressAndAuthorization() throws Exception {
+        int port = TestBroker.freePort();
+        Path conf = dir.resolve("nats.conf");
+        Files.writeString(conf, "listen: 127.0.0.1:" + port + "\nauthorization {\n  user: lb\n  password: secret\n}\n");
+        try (BrokerServer b = BrokerServer.start(TestBroker.config(dir.resolve("data"),
+                "nats.embedded.config: " + conf + "\n", ""))) {
+            assertEquals("nats://127.0.0.1:" + port, b.natsUrls().get(0));
+            try (LiftbridgeClient c = LiftbridgeClient.connect("127.0.0.1:" + b.port())) {
+                c.createStream("auth", "auth", lb.client.StreamOptions.defaults());
+                assertEquals(0, c.publish("auth", new byte[] {1}, lb.client.MessageOptions.create()).getOffset(),
+                        "the broker's own NATS connection authenticated");
+            }
+            assertThrows(Exception.class, () -> io.nats.client.Nats.connect("nats://127.0.0.1:" + port).close(),
+                    "anonymous NATS clients are refused");
         }
     }
 
