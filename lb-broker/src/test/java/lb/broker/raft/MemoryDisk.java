@@ -73,7 +73,9 @@ final class MemoryDisk implements Disk {
         if (names.isEmpty()) return null;
         String name = names.get(random.nextInt(names.size()));
         File f = files.get(name);
-        int pos = random.nextInt(f.durable.length);
+        // Half the flips hit the last 64 bytes: the newest entries are the ones other servers may lack.
+        int pos = random.nextBoolean() ? random.nextInt(f.durable.length)
+                : Math.max(0, f.durable.length - 1 - random.nextInt(64));
         int bit = random.nextInt(8);
         f.durable[pos] ^= (byte) (1 << bit);
         f.current = f.durable.clone();

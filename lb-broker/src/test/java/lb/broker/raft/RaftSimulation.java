@@ -72,7 +72,7 @@ final class RaftSimulation {
 
     RaftSimulation(long seed, boolean traceOn) {
         this.seed = seed;
-        this.random = new Random(seed);
+        this.random = new Random(mix(seed)); // consecutive raw seeds give java.util.Random similar first draws
         this.net = new SimNetwork(random);
         this.trace = traceOn ? new StringBuilder() : null;
         int n = random.nextBoolean() ? 3 : 5;
@@ -87,6 +87,12 @@ final class RaftSimulation {
         List<String> shuffled = new ArrayList<>(ids);
         java.util.Collections.shuffle(shuffled, random);
         corruptible.addAll(shuffled.subList(0, (n - 1) / 2));
+    }
+
+    private static long mix(long z) { // splitmix64 finalizer
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 
     private void trace(String s) {
@@ -174,7 +180,7 @@ final class RaftSimulation {
         for (int c = 0; c < 3; c++) net.at(random.nextInt(300), this::clientStep);
         long t = 300;
         while (t < FAULT_END_MS) {
-            t += 100 + random.nextInt(900);
+            t += 50 + random.nextInt(500);
             long at = t;
             net.at(at, this::fault);
         }
@@ -226,13 +232,21 @@ final class RaftSimulation {
         List<Node> up = nodes.values().stream().filter(Node::up).toList();
         if (r < 0.35) {
             if (down() + 1 > allowedDown() || up.isEmpty()) return;
-            Node victim = up.get(random.nextInt(up.size()));
+            Node l = leader();
+            Node victim = l != null && random.nextBoolean() ? l : up.get(random.nextInt(up.size()));
             crashes++;
             victim.crash();
             net.at(net.now() + 50 + random.nextInt(1500), () -> restart(victim));
         } else if (r < 0.6) {
             Set<String> side = new TreeSet<>();
             for (String id : ids) if (random.nextBoolean()) side.add(id);
+            Node l = leader();
+            if (l != null && random.nextBoolean()) { // cut one follower off so that it lags
+                side.clear();
+                List<String> others = new ArrayList<>(ids);
+                others.remove(l.id);
+                side.add(others.get(random.nextInt(others.size())));
+            }
             trace("partition " + side);
             net.partition(side);
             net.at(net.now() + 100 + random.nextInt(1500), () -> { trace("heal"); net.heal(); });
@@ -283,6 +297,16 @@ final class RaftSimulation {
             for (String id : l.core.membership().servers().keySet()) if (!id.equals(l.id)) candidates.add(id);
             if (candidates.isEmpty()) return;
             String victim = candidates.get(random.nextInt(candidates.size()));
+            // Corruption must stay in a minority of the voters: a server repairing its state cannot
+            // vote, so corrupt voters forming half the group would block elections for good.
+            int votersAfter = 0;
+            int corruptAfter = 0;
+            for (String id : ids) {
+                if (id.equals(victim) || removed.contains(id) || nonVoters.contains(id)) continue;
+                votersAfter++;
+                if (corruptible.contains(id)) corruptAfter++;
+            }
+            if (corruptAfter > (votersAfter - 1) / 2) return;
             removed.add(victim); // counted removed at once: fewer crashes allowed, never more
             nonVoters.remove(victim);
             trace(l.id + " removes " + victim);

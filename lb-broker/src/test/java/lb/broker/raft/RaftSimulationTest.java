@@ -30,7 +30,7 @@ class RaftSimulationTest {
         int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> new Thread(r, "lb-raft-sim"));
         AtomicLong next = new AtomicLong(base);
-        AtomicLong stats = new AtomicLong();
+        long[] totals = new long[9]; // guarded by itself
         List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         long start = System.nanoTime();
         try {
@@ -42,7 +42,11 @@ class RaftSimulationTest {
                         RaftSimulation sim = new RaftSimulation(seed, false);
                         try {
                             sim.run();
-                            stats.addAndGet(sim.acked);
+                            synchronized (totals) {
+                                long[] v = {sim.acked, sim.reads, sim.crashes, sim.flips, sim.repaired, sim.refused,
+                                        sim.membershipChanges, sim.transfers, 1};
+                                for (int i = 0; i < v.length; i++) totals[i] += v[i];
+                            }
                         } catch (AssertionError | RuntimeException e) {
                             failures.add(e instanceof AssertionError ? e.getMessage()
                                     : "seed " + seed + ": " + e + "\n  replay: " + replayCommand(seed));
@@ -54,8 +58,10 @@ class RaftSimulationTest {
         } finally {
             pool.shutdownNow();
         }
-        System.out.printf("raft simulation: %d seeds from %d in %.1f s, %d acknowledged increments%n",
-                seeds, base, (System.nanoTime() - start) / 1e9, stats.get());
+        System.out.printf("raft simulation: %d seeds from %d in %.1f s; passed %d: acknowledged increments %d, reads %d,"
+                        + " crashes %d, bit flips %d, repaired servers %d, refused starts %d, membership changes %d,"
+                        + " leadership transfers %d%n", seeds, base, (System.nanoTime() - start) / 1e9, totals[8],
+                totals[0], totals[1], totals[2], totals[3], totals[4], totals[5], totals[6], totals[7]);
         if (!failures.isEmpty()) fail(failures.size() + " failing seed(s):\n" + String.join("\n", failures));
     }
 
