@@ -233,4 +233,44 @@ class RaftNatsTest {
         NotLeaderException nle = assertInstanceOf(NotLeaderException.class, e.getCause());
         assertEquals(l.id, nle.leaderId());
     }
+
+    private void change(java.util.function.Function<RaftServer, java.util.concurrent.CompletableFuture<Object>> op) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                op.apply(leader().server).get(10, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (System.nanoTime() > deadline) throw e;
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    @Test
+    void removesAndAddsBackOneServerAtATime() throws Exception {
+        List<String> ids = List.of("m1", "m2", "m3");
+        for (String id : ids) {
+            List<String> peers = new ArrayList<>(ids);
+            peers.remove(id);
+            start(id, FAST.withBootstrap(false, peers));
+        }
+        write("w0");
+        awaitSameState(1);
+        String victim = members.values().stream().filter(x -> !x.server.isLeader()).findFirst().orElseThrow().id;
+        change(srv -> srv.removeServer(victim));
+        assertFalse(leader().server.membership().contains(victim));
+        write("w1");
+        await("the others to apply w1", () -> members.values().stream().filter(x -> !x.id.equals(victim))
+                .allMatch(x -> x.sm.copy().size() == 2));
+        assertEquals(1, members.get(victim).sm.copy().size(), "a removed server receives nothing more");
+
+        change(srv -> srv.addNonVoter(victim));
+        awaitSameState(2);
+        assertFalse(leader().server.membership().isVoter(victim));
+        change(srv -> srv.addVoter(victim));
+        assertTrue(leader().server.membership().isVoter(victim));
+        write("w2");
+        awaitSameState(3);
+    }
 }
