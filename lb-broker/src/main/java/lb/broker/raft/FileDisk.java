@@ -37,9 +37,11 @@ public final class FileDisk implements Disk, AutoCloseable {
     private FileChannel channel(String name) throws IOException {
         FileChannel ch = open.get(name);
         if (ch == null) {
+            boolean created = !Files.exists(dir.resolve(name));
             ch = FileChannel.open(dir.resolve(name), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             ch.position(ch.size());
             open.put(name, ch);
+            if (created) syncDirectory(); // a new file's name must survive a power failure, not just its bytes
         }
         return ch;
     }
@@ -84,6 +86,10 @@ public final class FileDisk implements Disk, AutoCloseable {
             ch.force(true);
         }
         Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory();
+    }
+
+    private void syncDirectory() throws IOException {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
         }
