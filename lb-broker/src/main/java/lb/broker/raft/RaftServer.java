@@ -307,7 +307,11 @@ public final class RaftServer implements AutoCloseable {
                         i = j - 1;
                     } else if (task instanceof Shutdown s) {
                         shutdown = s;
-                        if (node.role() == RaftNode.Role.LEADER) node.transferLeadership(nowMs());
+                        // No other voter to hand leadership to (a group of one): stop now rather
+                        // than wait out the transfer deadline.
+                        if (node.role() == RaftNode.Role.LEADER && !node.transferLeadership(nowMs())) {
+                            shutdown = new Shutdown(nowMs());
+                        }
                     } else {
                         ((Runnable) task).run();
                     }

@@ -30,7 +30,6 @@ import lb.broker.config.ConfigKeys;
 import lb.broker.config.ServerIdentity;
 import lb.broker.log.SyncPolicy;
 import lb.broker.metadata.InternalStreams;
-import lb.broker.metadata.LocalCommandLog;
 import lb.broker.metadata.MetadataController;
 import lb.broker.metadata.MetadataFsm;
 import lb.broker.nats.EmbeddedNatsServer;
@@ -61,7 +60,7 @@ public final class BrokerServer implements AutoCloseable {
     private EmbeddedNatsServer embedded;
     private Connection nats;
     private MetadataFsm fsm;
-    private LocalCommandLog metadataLog;
+    private lb.broker.metadata.CommandLog metadataLog;
     private Partitions partitions;
     private lb.broker.partition.Dispatchers dispatchers;
     private MetadataController controller;
@@ -144,9 +143,11 @@ public final class BrokerServer implements AutoCloseable {
                     config.get(ConfigKeys.ACTIVITY_STREAM_PUBLISH_TIMEOUT));
             fsm.addListener(activity);
         }
-        metadataLog = new LocalCommandLog(dataDir.resolve("metadata"), serverId,
-                config.metadataSnapshotThreshold());
+        metadataLog = new RaftCommandLog(serverId, raftConfig(), dataDir.resolve("raft"),
+                new lb.broker.raft.NatsTransport(nats, config.namespace(), Duration.ofSeconds(5), 256),
+                DEFAULT_TIMEOUT);
         metadataLog.start(fsm);
+        // Placement counts the servers of the metadata group (a single broker: itself).
         controller = new MetadataController(metadataLog, fsm, () -> List.of(serverId), Clock.systemUTC());
 
         // 3. Internal streams.
@@ -187,6 +188,23 @@ public final class BrokerServer implements AutoCloseable {
         }
         health.setStatus(APIGrpc.SERVICE_NAME, ServingStatus.SERVING);
         health.setStatus("", ServingStatus.SERVING);
+    }
+
+    /**
+     * Raft settings from the config. With neither {@code raft.bootstrap.seed} nor peers, a broker
+     * on its own embedded NATS server bootstraps a group of one (nobody else shares that NATS);
+     * on external NATS it joins the group already there, as upstream does.
+     */
+    private lb.broker.raft.RaftConfig raftConfig() {
+        boolean seed = config.get(ConfigKeys.CLUSTERING_RAFT_BOOTSTRAP_SEED);
+        List<String> peers = config.get(ConfigKeys.CLUSTERING_RAFT_BOOTSTRAP_PEERS);
+        if (!seed && peers.isEmpty() && embedded != null) {
+            seed = true;
+        }
+        return lb.broker.raft.RaftConfig.defaults()
+                .withSnapshotThreshold(config.metadataSnapshotThreshold())
+                .withMaxQuorumSize(config.get(ConfigKeys.CLUSTERING_RAFT_MAX_QUORUM_SIZE))
+                .withBootstrap(seed, peers);
     }
 
     /** TLS with the JDK's provider; client certificates required when tls.client.auth is on. */

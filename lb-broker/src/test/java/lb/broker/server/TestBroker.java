@@ -21,7 +21,7 @@ final class TestBroker {
     /** A broker config with gRPC on port 0 and the given extra YAML. */
     static BrokerConfig config(Path dataDir, String natsYaml, String extraYaml) {
         String yaml = "port: 0\nhost: 127.0.0.1\nlisten: 127.0.0.1:0\ndata.dir: " + dataDir + "\n"
-                + "clustering.server.id: b1\n" + natsYaml + extraYaml;
+                + "clustering.server.id: b1\nclustering.raft.bootstrap.seed: true\n" + natsYaml + extraYaml;
         return ConfigLoader.load(yaml, "test.yaml", new ConfigOverrides(), Map.of());
     }
 
