@@ -273,4 +273,23 @@ class RaftNatsTest {
         write("w2");
         awaitSameState(3);
     }
+
+    @Test
+    void refusesToStartOnACorruptTermAndVoteFile() throws Exception {
+        Member m = start("solo", FAST.withBootstrap(true, List.of()));
+        write("s0");
+        members.remove("solo").stop();
+        Path state = tmp.resolve("solo").resolve("state");
+        byte[] b = java.nio.file.Files.readAllBytes(state);
+        b[b.length - 2] ^= 0x04;
+        java.nio.file.Files.write(state, b);
+        Member again = new Member("solo", FAST);
+        try {
+            CorruptStateException e = org.junit.jupiter.api.Assertions.assertThrows(CorruptStateException.class, again.server::start);
+            assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+        } finally {
+            again.nc.close();
+        }
+        assertEquals(List.of("s0"), m.sm.copy());
+    }
 }

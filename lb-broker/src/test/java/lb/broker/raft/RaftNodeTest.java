@@ -54,6 +54,14 @@ class RaftNodeTest {
         a.tick(10_000);
         assertFalse(sent.stream().anyMatch(s -> s.contains("VoteRequest")), "campaigned while recovering: " + sent);
 
+        // a message the old term's leader sent before the corruption, delivered late, must not end the
+        // recovery: it may predate entries this server had acknowledged and then lost
+        Membership m0 = Membership.bootstrap(List.of("a", "b", "c"), 0);
+        RaftMessage stale = a.onRequest(new RaftMessage.AppendRequest("b", 1, 0, 0,
+                List.of(new LogEntry(1, 1, LogEntry.MEMBERSHIP, m0.encode())), 1, 0, true), 10_000);
+        assertFalse(((RaftMessage.AppendResponse) stale).success());
+        assertTrue(a.recovering());
+
         // a leader of a later term brings it to its end: recovery is over
         Membership m = Membership.bootstrap(List.of("a", "b", "c"), 0);
         RaftMessage ok = a.onRequest(new RaftMessage.AppendRequest("b", 3, 0, 0,
