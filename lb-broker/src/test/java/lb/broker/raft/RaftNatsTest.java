@@ -1,5 +1,7 @@
 package lb.broker.raft;
 
+import java.io.IOException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -23,8 +25,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Raft servers in this JVM over a real NATS server: election, replication, loss of the leader, rejoin. */
-class RaftNatsTest {
+/**
+ * Raft servers in this JVM over a real NATS server: election, replication, loss of the leader,
+ * rejoin. Runs against the embedded server and Debian's nats-server (the two subclasses).
+ */
+abstract class RaftNatsTest {
     private static final RaftConfig FAST = RaftConfig.defaults().withTimeouts(400, 800, 100).withJoin(200, 50);
 
     @TempDir
@@ -82,9 +87,12 @@ class RaftNatsTest {
         }
     }
 
+    /** The NATS server this run uses. */
+    abstract TestNats startNats() throws IOException;
+
     @BeforeEach
-    void startNats() throws Exception {
-        nats = TestNats.start();
+    void startNatsServer() throws Exception {
+        nats = startNats();
     }
 
     @AfterEach
@@ -292,4 +300,5 @@ class RaftNatsTest {
         }
         assertEquals(List.of("s0"), m.sm.copy());
     }
+
 }

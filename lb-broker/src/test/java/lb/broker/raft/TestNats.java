@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A NATS server for the real-transport tests. Today Debian's {@code /usr/sbin/nats-server} on a free
- * loopback port; switching to the embedded server is the one line in {@link #start()}.
+ * A NATS server for the real-transport tests: the embedded one, or Debian's
+ * {@code /usr/sbin/nats-server} on a free loopback port.
  */
 interface TestNats extends AutoCloseable {
     String url();
@@ -20,6 +20,23 @@ interface TestNats extends AutoCloseable {
 
     static TestNats start() throws IOException {
         return DebianNats.start();
+    }
+
+    /** The broker's embedded NATS server on a free loopback port. */
+    static TestNats embedded() throws IOException {
+        lb.broker.nats.EmbeddedNatsServer server = lb.broker.nats.EmbeddedNatsServer.start(
+                lb.broker.nats.NatsServerOptions.builder().port(0).build());
+        return new TestNats() {
+            @Override
+            public String url() {
+                return server.clientUrl();
+            }
+
+            @Override
+            public void close() {
+                server.close();
+            }
+        };
     }
 
     /** {@code nats-server -a 127.0.0.1 -p PORT} as a child process. */
