@@ -63,7 +63,8 @@ final class BrokerStartCommand implements Callable<Integer> {
     @Option(names = {"-e", "--embedded-nats"}, description = "Run the embedded NATS server (the default when no NATS servers are given).")
     Boolean embeddedNats;
 
-    @Option(names = "--raft-bootstrap-seed", description = "Bootstrap a new cluster with this server as its seed.")
+    @Option(names = "--raft-bootstrap-seed", description = {"Bootstrap a new cluster with this server as its seed.",
+            "Needed by the first broker on shared NATS (--nats-servers); with its own embedded NATS a broker seeds itself."})
     Boolean raftBootstrapSeed;
 
     @Option(names = "--sync", paramLabel = "POLICY",

@@ -62,7 +62,12 @@ final class RaftCommandLog implements CommandLog {
                 applier.restore(snapshot);
             }
         }, timeout);
-        raft.start();
+        try {
+            raft.start();
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + " (the first broker of a cluster on shared NATS needs "
+                    + "--raft-bootstrap-seed; later ones join it)", e);
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
