@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.ToIntFunction;
 
 /**
  * One consumer group as replicated in the metadata (behavior.md §11): members with the streams
@@ -70,26 +71,58 @@ public record GroupInfo(String id, String coordinator, long epoch, NavigableMap<
         return members.get(consumerId);
     }
 
-    /** A new group with {@code consumerId} as its only member, holding every partition of its streams. */
+    /** Partition counts of the streams as {@code view} has them (0 for a stream that does not exist). */
+    static ToIntFunction<String> counts(MetadataView view) {
+        return name -> {
+            StreamInfo s = view.stream(name);
+            return s == null ? 0 : s.partitions().size();
+        };
+    }
+
     static GroupInfo create(String id, String coordinator, String consumerId, List<String> streams,
                             MetadataView view) {
+        return create(id, coordinator, consumerId, streams, counts(view));
+    }
+
+    GroupInfo withMember(String consumerId, List<String> streams, MetadataView view, long epoch) {
+        return withMember(consumerId, streams, counts(view), epoch);
+    }
+
+    GroupInfo withoutMember(String consumerId, MetadataView view, long epoch) {
+        return withoutMember(consumerId, counts(view), epoch);
+    }
+
+    GroupInfo withoutStream(String stream, MetadataView view, long epoch) {
+        return withoutStream(stream, counts(view), epoch);
+    }
+
+    /*
+     * The public forms below take partition counts as a function so that a client (the CLI's
+     * `lb group describe`) can replay a group's history from the activity stream with the very
+     * same algorithm the brokers run.
+     */
+
+    /** A new group with {@code consumerId} as its only member, holding every partition of its streams. */
+    public static GroupInfo create(String id, String coordinator, String consumerId, List<String> streams,
+                                   ToIntFunction<String> partitionCount) {
         GroupInfo empty = new GroupInfo(id, coordinator, 0, new TreeMap<>());
-        return empty.withMember(consumerId, streams, view, 0);
+        return empty.withMember(consumerId, streams, partitionCount, 0);
     }
 
     /** Adds a member and rebalances each of its streams in name order; the epoch becomes {@code epoch}. */
-    GroupInfo withMember(String consumerId, List<String> streams, MetadataView view, long epoch) {
+    public GroupInfo withMember(String consumerId, List<String> streams, ToIntFunction<String> partitionCount,
+                                long epoch) {
         Work w = new Work(this);
         w.streams.put(consumerId, new TreeSet<>(streams));
         w.assignments.put(consumerId, new TreeMap<>());
         for (String s : new TreeSet<>(streams)) {
-            w.rebalance(s, view);
+            w.rebalance(s, partitionCount);
         }
         return w.build(coordinator, epoch);
     }
 
     /** Removes a member and rebalances the streams it held; null when no member is left. */
-    GroupInfo withoutMember(String consumerId, MetadataView view, long epoch) {
+    public GroupInfo withoutMember(String consumerId, ToIntFunction<String> partitionCount, long epoch) {
         Work w = new Work(this);
         w.streams.remove(consumerId);
         Map<String, List<Integer>> held = w.assignments.remove(consumerId);
@@ -97,17 +130,17 @@ public record GroupInfo(String id, String coordinator, long epoch, NavigableMap<
             return null;
         }
         for (String s : new TreeSet<>(held == null ? List.of() : held.keySet())) {
-            w.rebalance(s, view);
+            w.rebalance(s, partitionCount);
         }
         return w.build(coordinator, epoch);
     }
 
     /**
-     * The group after {@code stream} was deleted ({@code view} no longer has it): members drop it
+     * The group after {@code stream} was deleted ({@code partitionCount} no longer counts it): members drop it
      * and every other stream of those members is rebalanced. Returns this group unchanged when no
      * member consumed the stream.
      */
-    GroupInfo withoutStream(String stream, MetadataView view, long epoch) {
+    public GroupInfo withoutStream(String stream, ToIntFunction<String> partitionCount, long epoch) {
         Work w = new Work(this);
         TreeSet<String> others = new TreeSet<>();
         boolean affected = false;
@@ -122,12 +155,12 @@ public record GroupInfo(String id, String coordinator, long epoch, NavigableMap<
             return this;
         }
         for (String s : others) {
-            w.rebalance(s, view);
+            w.rebalance(s, partitionCount);
         }
         return w.build(coordinator, epoch);
     }
 
-    GroupInfo withCoordinator(String newCoordinator, long epoch) {
+    public GroupInfo withCoordinator(String newCoordinator, long epoch) {
         return new GroupInfo(id, newCoordinator, epoch, members);
     }
 
@@ -151,9 +184,8 @@ public record GroupInfo(String id, String coordinator, long epoch, NavigableMap<
             }
         }
 
-        void rebalance(String stream, MetadataView view) {
-            StreamInfo s = view.stream(stream);
-            int n = s == null ? 0 : s.partitions().size();
+        void rebalance(String stream, ToIntFunction<String> partitionCount) {
+            int n = partitionCount.applyAsInt(stream);
             record Slot(String consumer, int load) {
             }
             PriorityQueue<Slot> heap = new PriorityQueue<>((x, y) -> x.load != y.load
