@@ -89,7 +89,8 @@ public final class Consumer implements AutoCloseable {
     private final String cursorId;
     private final BlockingQueue<Entry> buffer;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Object commitLock = new Object();
+    /** Serialises checkpoint writes (user thread and background thread); a lock, not a monitor, for virtual threads. */
+    private final ReentrantLock commitLock = new ReentrantLock();
     /** Owned partitions by "stream/partition"; guarded by lock. */
     private final Map<String, Owned> owned = new TreeMap<>();
     private volatile String coordinator;
@@ -506,7 +507,8 @@ public final class Consumer implements AutoCloseable {
 
     /** Writes the processed position of every owned partition that moved; {@code strict}: throw the first failure. */
     private void checkpoint(boolean strict) {
-        synchronized (commitLock) {
+        commitLock.lock();
+        try {
             record Todo(Owned o, long offset) {
             }
             List<Todo> todo = new ArrayList<>();
@@ -542,6 +544,8 @@ public final class Consumer implements AutoCloseable {
             if (first != null) {
                 LOG.log(System.Logger.Level.WARNING, "checkpoint failed: " + first.getMessage());
             }
+        } finally {
+            commitLock.unlock();
         }
     }
 }

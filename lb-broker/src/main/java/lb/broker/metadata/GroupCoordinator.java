@@ -176,12 +176,18 @@ public final class GroupCoordinator implements MetadataListener, AutoCloseable {
         reconcile(view);
     }
 
+    /** Stops the liveness thread and waits for it (a tick never blocks; evictions are asynchronous). */
     @Override
     public void close() {
         closed = true;
         Thread t = ticker;
         if (t != null) {
             t.interrupt();
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

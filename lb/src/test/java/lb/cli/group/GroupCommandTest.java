@@ -105,6 +105,10 @@ class GroupCommandTest {
         c.commit();
     }
 
+    static int held(Consumer c) {
+        return c.assignment().values().stream().mapToInt(List::size).sum();
+    }
+
     @Test
     void describeShowsMembersCheckpointsAndLagWhileConsumersRun() throws Exception {
         client.createStream("orders", "orders", StreamOptions.defaults().partitions(2));
@@ -115,9 +119,11 @@ class GroupCommandTest {
         Consumer a = member("a");
         Consumer b = member("b");
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while ((a.assignment().isEmpty() || b.assignment().isEmpty()) && System.nanoTime() < deadline) {
+        // Settled: each holds one partition (a held both until its next assignment poll).
+        while (!(held(a) == 1 && held(b) == 1) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
+        assertEquals(List.of(1, 1), List.of(held(a), held(b)), "one partition each");
         consume(a, 2); // a's partition: committed 1, lag 3
         consume(b, 5); // b's partition: committed 4, lag 0
         int pa = a.assignment().get("orders").get(0);
