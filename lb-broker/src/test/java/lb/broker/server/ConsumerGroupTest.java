@@ -52,11 +52,18 @@ class ConsumerGroupTest {
     APIGrpc.APIBlockingStub api;
     final List<LiftbridgeClient> clients = new ArrayList<>();
 
+    lb.broker.config.BrokerConfig config;
+
     @BeforeEach
     void start() throws Exception {
-        broker = BrokerServer.start(TestBroker.config(dir.resolve("data"), TestBroker.embeddedNats(),
+        config = TestBroker.config(dir.resolve("data"), TestBroker.embeddedNats(),
                 "cursors.stream.partitions: 2\nactivity.stream.enabled: true\n"
-                        + "groups.consumer.timeout: 1s\ngroups.coordinator.timeout: 2s\n"));
+                        + "groups.consumer.timeout: 1s\ngroups.coordinator.timeout: 2s\n");
+        broker = BrokerServer.start(config);
+        connect();
+    }
+
+    void connect() {
         channel = OkHttpChannelBuilder.forAddress("127.0.0.1", broker.port()).usePlaintext().build();
         api = APIGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
@@ -308,6 +315,30 @@ class ConsumerGroupTest {
         newer.next();
         assertEquals("m0", newer.next().getValue().toStringUtf8());
         assertFalse(holder.hasNext(), "the replaced subscription ended normally");
+    }
+
+    @Test
+    void groupsSurviveARestartAndTheirTimersStartAgain() throws Exception {
+        createStream("six", 6);
+        join("g", "a", "six");
+        long epoch = join("g", "b", "six").getEpoch();
+        Set<String> before = partitions(fetch("g", "a", epoch));
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        broker.close();
+        broker = BrokerServer.start(config);
+        connect();
+        assertEquals(epoch, groupEpoch("g"), "the group and its epoch were recovered");
+        assertEquals(before, partitions(fetch("g", "a", epoch)), "and the same assignment");
+        // Only a heartbeats after the restart: b's timer restarted at recovery and expires.
+        long[] seen = {epoch};
+        await("b's removal after the restart", CONSUMER_TIMEOUT.multipliedBy(5), () -> {
+            try {
+                seen[0] = fetch("g", "a", seen[0]).getEpoch();
+            } catch (StatusRuntimeException e) {
+                seen[0] = groupEpoch("g");
+            }
+            return partitions(fetch("g", "a", seen[0])).size() == 6;
+        });
     }
 
     // ------------------------------------------------------------------ the Java Consumer
