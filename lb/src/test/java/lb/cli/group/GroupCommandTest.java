@@ -51,7 +51,7 @@ class GroupCommandTest {
         }
         String yaml = "port: 0\nhost: 127.0.0.1\nlisten: 127.0.0.1:0\ndata.dir: " + dir.resolve("data") + "\n"
                 + "clustering.server.id: b1\nnats.embedded: true\nnats.servers: [\"nats://127.0.0.1:" + nats + "\"]\n"
-                + "cursors.stream.partitions: 2\nactivity.stream.enabled: true\ngroups.consumer.timeout: 2s\n";
+                + "cursors.stream.partitions: 2\nactivity.stream.enabled: true\ngroups.consumer.timeout: 5s\n";
         broker = BrokerServer.start(ConfigLoader.load(yaml, "test.yaml", new ConfigOverrides(), Map.of()));
         client = LiftbridgeClient.connect(servers());
     }
