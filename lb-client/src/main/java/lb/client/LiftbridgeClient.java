@@ -257,6 +257,64 @@ public final class LiftbridgeClient implements AutoCloseable {
         return (int) (crc.getValue() % partitions);
     }
 
+    // ------------------------------------------------------------------ consumer groups
+
+    /**
+     * Joins (creating if absent) consumer group {@code groupId} as {@code consumerId}, consuming
+     * {@code streams}; the answer names the coordinator, the group epoch and the timeouts (ns).
+     * Most programs use {@link Consumer} instead.
+     */
+    public Api.JoinConsumerGroupResponse joinConsumerGroup(String groupId, String consumerId, List<String> streams) {
+        Api.JoinConsumerGroupRequest req = Api.JoinConsumerGroupRequest.newBuilder().setGroupId(groupId)
+                .setConsumerId(consumerId).addAllStreams(streams).build();
+        return callAny(stub -> stub.joinConsumerGroup(req));
+    }
+
+    /** Leaves a consumer group; the group is deleted with its last member. */
+    public void leaveConsumerGroup(String groupId, String consumerId) {
+        Api.LeaveConsumerGroupRequest req = Api.LeaveConsumerGroupRequest.newBuilder().setGroupId(groupId)
+                .setConsumerId(consumerId).build();
+        callAny(stub -> stub.leaveConsumerGroup(req));
+    }
+
+    /**
+     * Asks coordinator {@code coordinatorId} for the member's partitions at {@code epoch} (also the
+     * member's heartbeat). No retry: the caller decides what a failure means (wire-contract §3.15).
+     */
+    public Api.FetchConsumerGroupAssignmentsResponse fetchConsumerGroupAssignments(String coordinatorId,
+                                                                                   String groupId,
+                                                                                   String consumerId, long epoch) {
+        checkOpen();
+        Api.FetchConsumerGroupAssignmentsRequest req = Api.FetchConsumerGroupAssignmentsRequest.newBuilder()
+                .setGroupId(groupId).setConsumerId(consumerId).setEpoch(epoch).build();
+        String address = brokerAddress(coordinatorId);
+        try {
+            return APIGrpc.newBlockingStub(channel(address)).withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                    .fetchConsumerGroupAssignments(req);
+        } catch (StatusRuntimeException e) {
+            throw LiftbridgeException.from(e);
+        }
+    }
+
+    /** Reports that {@code coordinatorId} at {@code epoch} has not answered this member (§3.16). */
+    public void reportConsumerGroupCoordinator(String groupId, String consumerId, String coordinatorId, long epoch) {
+        Api.ReportConsumerGroupCoordinatorRequest req = Api.ReportConsumerGroupCoordinatorRequest.newBuilder()
+                .setGroupId(groupId).setConsumerId(consumerId).setCoordinator(coordinatorId).setEpoch(epoch).build();
+        callAny(stub -> stub.reportConsumerGroupCoordinator(req));
+    }
+
+    /** The address of broker {@code id}, refreshing the metadata once when it is unknown. */
+    private String brokerAddress(String id) {
+        ClusterMetadata m = metadata();
+        if (!m.brokers().containsKey(id)) {
+            m = fetchMetadata();
+        }
+        if (!m.brokers().containsKey(id)) {
+            throw new LiftbridgeException(LiftbridgeException.Kind.UNAVAILABLE, "broker " + id + " is not known");
+        }
+        return m.address(id);
+    }
+
     // ------------------------------------------------------------------ plumbing
 
     private <T> T callAny(Function<APIGrpc.APIBlockingStub, T> fn) {

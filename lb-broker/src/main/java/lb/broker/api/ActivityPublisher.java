@@ -16,7 +16,8 @@ import lb.client.envelope.Envelope;
 
 /**
  * Publishes the activity stream (behavior.md §12): for each applied metadata command that
- * users see (stream created, deleted, paused, resumed, read-only changed), one
+ * users see (stream created, deleted, paused, resumed, read-only changed, consumer-group
+ * joins (including a group's creation) and leaves), one
  * {@code ActivityStreamEvent} with {@code id} = the command's log index goes to partition 0
  * of {@code __activity} through the normal publish path, acknowledged per
  * {@code activity.stream.publish.ack.policy}; then a PUBLISH_ACTIVITY command records the index,
@@ -81,8 +82,20 @@ public final class ActivityPublisher implements MetadataListener, AutoCloseable 
                             .setStream(c.getSetStreamReadonly().getStream())
                             .addAllPartitions(c.getSetStreamReadonly().getPartitionsList())
                             .setReadonly(c.getSetStreamReadonly().getReadonly()));
+            case CREATE_CONSUMER_GROUP -> e.setOp(Api.ActivityStreamOp.JOIN_CONSUMER_GROUP).setJoinConsumerGroupOp(
+                    Api.JoinConsumerGroupOp.newBuilder().setGroupId(c.getCreateConsumerGroup().getGroupId())
+                            .setConsumerId(c.getCreateConsumerGroup().getConsumerId())
+                            .addAllStreams(c.getCreateConsumerGroup().getStreamsList()));
+            case JOIN_CONSUMER_GROUP -> e.setOp(Api.ActivityStreamOp.JOIN_CONSUMER_GROUP).setJoinConsumerGroupOp(
+                    Api.JoinConsumerGroupOp.newBuilder().setGroupId(c.getJoinConsumerGroup().getGroupId())
+                            .setConsumerId(c.getJoinConsumerGroup().getConsumerId())
+                            .addAllStreams(c.getJoinConsumerGroup().getStreamsList()));
+            case LEAVE_CONSUMER_GROUP -> e.setOp(Api.ActivityStreamOp.LEAVE_CONSUMER_GROUP).setLeaveConsumerGroupOp(
+                    Api.LeaveConsumerGroupOp.newBuilder().setGroupId(c.getLeaveConsumerGroup().getGroupId())
+                            .setConsumerId(c.getLeaveConsumerGroup().getConsumerId())
+                            .setExpired(c.getLeaveConsumerGroup().getExpired()));
             default -> {
-                return; // leader, ISR and bookkeeping commands are not published (§12)
+                return; // leader, ISR, coordinator and bookkeeping commands are not published (§12)
             }
         }
         queue.add(new Pending(index, e.build()));

@@ -13,6 +13,7 @@ enum ApiError {
     NOT_PARTITION_LEADER(Status.Code.FAILED_PRECONDITION, "Server not partition leader"),
     GROUPS_WITH_ISR_REPLICA(Status.Code.INVALID_ARGUMENT, "Consumer groups not compatible with ReadISRReplica"),
     RESUME_FAILED(Status.Code.INTERNAL, "Failed to resume stream: %s"),
+    NOT_ASSIGNED(Status.Code.FAILED_PRECONDITION, "Consumer is not currently assigned this partition"),
     // FetchPartitionMetadata (§3.8)
     PARTITION_NOT_FOUND(Status.Code.NOT_FOUND, "partition not found"),
     NOT_LEADER_FOR_METADATA(Status.Code.FAILED_PRECONDITION, "The request should be sent to partition leader"),
@@ -35,7 +36,15 @@ enum ApiError {
     CURSORS_PARTITION_MISSING(Status.Code.INTERNAL, "Cursors partition %d does not exist"),
     NOT_CURSORS_LEADER(Status.Code.FAILED_PRECONDITION, "Server not leader for cursors partition %d"),
     CURSOR_WRITE_FAILED(Status.Code.INTERNAL, "Failed to store cursor: %s"),
-    CURSOR_READ_FAILED(Status.Code.INTERNAL, "Failed to fetch cursor: %s");
+    CURSOR_READ_FAILED(Status.Code.INTERNAL, "Failed to fetch cursor: %s"),
+    // Consumer groups (§3.13–3.16)
+    NO_GROUP_ID(Status.Code.INVALID_ARGUMENT, "No groupId provided"),
+    NO_CONSUMER_ID(Status.Code.INVALID_ARGUMENT, "No consumerId provided"),
+    NO_STREAMS(Status.Code.INVALID_ARGUMENT, "No streams provided"),
+    NO_COORDINATOR(Status.Code.INVALID_ARGUMENT, "No coordinator provided"),
+    NOT_COORDINATOR(Status.Code.FAILED_PRECONDITION, "broker is not the consumer group coordinator"),
+    GROUP_EPOCH_MISMATCH(Status.Code.FAILED_PRECONDITION, "client-provided group epoch differs from broker group epoch"),
+    NO_MEMBER_TIMER(Status.Code.UNKNOWN, "consumer not active for server (no timer)");
 
     private final Status.Code code;
     private final String template;

@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import lb.broker.metadata.EventTimestamps;
+import lb.broker.metadata.GroupCoordinator;
+import lb.broker.metadata.GroupInfo;
 import lb.broker.metadata.MetadataView;
 import lb.broker.metadata.PartitionInfo;
 import lb.broker.metadata.StreamInfo;
@@ -23,8 +25,10 @@ import lb.client.envelope.Envelope;
 /**
  * Liftbridge's gRPC service {@code proto.API} (wire-contract §3): validates each request in
  * upstream's order, calls the metadata controller, the partitions or NATS, and answers with
- * upstream's statuses. Consumer-group RPCs are answered by {@code APIImplBase}'s Unimplemented
- * until groups land.
+ * upstream's statuses. Consumer-group RPCs (§3.13–3.16): join, leave and coordinator reports go
+ * to the metadata controller; assignments are answered by the coordinator from the replicated
+ * group state and count as the member's heartbeat ({@link GroupCoordinator}); Subscribe fences
+ * group members by epoch ({@link GroupSubscriptions}).
  *
  * <p>Threads: the server runs handlers on virtual threads, so waiting for a metadata proposal or
  * an ack blocks only that call. Subscribe runs one {@link SubscribeSession} per call.
@@ -40,9 +44,13 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
     private final BrokerContext ctx;
     private final AckRouter acks;
     private final CursorService cursors;
+    private final GroupCoordinator groups;
+    private final GroupSubscriptions fencing = new GroupSubscriptions();
 
-    public ApiService(BrokerContext ctx) {
+    /** @param groups this server's coordinator duties (liveness timers, timeouts reported to members) */
+    public ApiService(BrokerContext ctx, GroupCoordinator groups) {
         this.ctx = ctx;
+        this.groups = groups;
         this.acks = new AckRouter(ctx.nats(), ctx.namespace());
         this.cursors = new CursorService(ctx, acks);
     }
@@ -92,7 +100,7 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
     public void subscribe(Api.SubscribeRequest req, StreamObserver<Api.Message> out) {
         ServerCallStreamObserver<Api.Message> call = (ServerCallStreamObserver<Api.Message>) out;
         try {
-            new SubscribeSession(ctx, req, call).start(this::resume);
+            new SubscribeSession(ctx, req, call, fencing).start(this::resume);
         } catch (RuntimeException e) {
             call.onError(Errors.toException(e));
         }
@@ -129,9 +137,15 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
                 }
                 r.addStreamMetadata(sm);
             }
-            for (String group : req.getGroupsList()) {
-                r.addGroupMetadata(Api.ConsumerGroupMetadata.newBuilder().setGroupId(group)
-                        .setError(Api.ConsumerGroupMetadata.Error.UNKNOWN_GROUP));
+            for (String id : req.getGroupsList()) {
+                GroupInfo g = view.group(id);
+                if (g == null) {
+                    r.addGroupMetadata(Api.ConsumerGroupMetadata.newBuilder().setGroupId(id)
+                            .setError(Api.ConsumerGroupMetadata.Error.UNKNOWN_GROUP));
+                } else {
+                    r.addGroupMetadata(Api.ConsumerGroupMetadata.newBuilder().setGroupId(id)
+                            .setCoordinator(g.coordinator()).setEpoch(g.epoch()));
+                }
             }
             return r.build();
         });
@@ -343,6 +357,90 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
     @Override
     public void fetchCursor(Api.FetchCursorRequest req, StreamObserver<Api.FetchCursorResponse> out) {
         unary(out, () -> Api.FetchCursorResponse.newBuilder().setOffset(cursors.fetch(req, this)).build());
+    }
+
+    // ------------------------------------------------------------------ consumer groups
+
+    @Override
+    public void joinConsumerGroup(Api.JoinConsumerGroupRequest req,
+                                  StreamObserver<Api.JoinConsumerGroupResponse> out) {
+        unary(out, () -> {
+            requireIds(req.getGroupId(), req.getConsumerId());
+            if (req.getStreamsCount() == 0) {
+                throw ApiError.NO_STREAMS.exception();
+            }
+            GroupInfo g = await(ctx.controller().joinConsumerGroup(req.getGroupId(), req.getConsumerId(),
+                    req.getStreamsList()));
+            return Api.JoinConsumerGroupResponse.newBuilder()
+                    .setCoordinator(g.coordinator())
+                    .setEpoch(g.epoch())
+                    .setConsumerTimeout(groups.consumerTimeout().toNanos())
+                    .setCoordinatorTimeout(groups.coordinatorTimeout().toNanos())
+                    .build();
+        });
+    }
+
+    @Override
+    public void leaveConsumerGroup(Api.LeaveConsumerGroupRequest req,
+                                   StreamObserver<Api.LeaveConsumerGroupResponse> out) {
+        unary(out, () -> {
+            requireIds(req.getGroupId(), req.getConsumerId());
+            await(ctx.controller().leaveConsumerGroup(req.getGroupId(), req.getConsumerId(), false));
+            return Api.LeaveConsumerGroupResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void fetchConsumerGroupAssignments(Api.FetchConsumerGroupAssignmentsRequest req,
+                                              StreamObserver<Api.FetchConsumerGroupAssignmentsResponse> out) {
+        unary(out, () -> {
+            requireIds(req.getGroupId(), req.getConsumerId());
+            GroupInfo g = ctx.fsm().view().group(req.getGroupId());
+            if (g == null) {
+                throw Errors.toException(lb.broker.metadata.MetadataException.of(
+                        lb.broker.metadata.MetadataError.GROUP_NOT_EXIST));
+            }
+            if (!g.coordinator().equals(ctx.serverId())) {
+                throw ApiError.NOT_COORDINATOR.exception();
+            }
+            if (g.epoch() != req.getEpoch()) {
+                throw ApiError.GROUP_EPOCH_MISMATCH.exception();
+            }
+            GroupInfo.Member m = g.member(req.getConsumerId());
+            if (m == null) {
+                throw Errors.toException(lb.broker.metadata.MetadataException.of(
+                        lb.broker.metadata.MetadataError.GROUP_NOT_MEMBER));
+            }
+            groups.heartbeat(g.id(), m.consumerId());
+            Api.FetchConsumerGroupAssignmentsResponse.Builder r =
+                    Api.FetchConsumerGroupAssignmentsResponse.newBuilder().setEpoch(g.epoch());
+            m.assignments().forEach((stream, partitions) -> r.addAssignments(
+                    Api.PartitionAssignment.newBuilder().setStream(stream).addAllPartitions(partitions)));
+            return r.build();
+        });
+    }
+
+    @Override
+    public void reportConsumerGroupCoordinator(Api.ReportConsumerGroupCoordinatorRequest req,
+                                               StreamObserver<Api.ReportConsumerGroupCoordinatorResponse> out) {
+        unary(out, () -> {
+            requireIds(req.getGroupId(), req.getConsumerId());
+            if (req.getCoordinator().isEmpty()) {
+                throw ApiError.NO_COORDINATOR.exception();
+            }
+            await(ctx.controller().reportGroupCoordinator(req.getGroupId(), req.getConsumerId(),
+                    req.getCoordinator(), req.getEpoch()));
+            return Api.ReportConsumerGroupCoordinatorResponse.getDefaultInstance();
+        });
+    }
+
+    private static void requireIds(String groupId, String consumerId) {
+        if (groupId.isEmpty()) {
+            throw ApiError.NO_GROUP_ID.exception();
+        }
+        if (consumerId.isEmpty()) {
+            throw ApiError.NO_CONSUMER_ID.exception();
+        }
     }
 
     BrokerContext context() {

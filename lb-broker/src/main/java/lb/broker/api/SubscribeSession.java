@@ -24,7 +24,7 @@ import lb.broker.partition.SubscribeRange;
  * {@code lb-subscribe-<stream>-<partition>} that waits on the partition's high watermark and on
  * the call's readiness, so a slow client makes the broker wait instead of buffering.
  */
-final class SubscribeSession {
+final class SubscribeSession implements GroupSubscriptions.Holder {
 
     private static final Logger LOG = Logger.getLogger(SubscribeSession.class.getName());
     /** Messages per read; also the most sent past the moment the transport stops being ready. */
@@ -37,11 +37,37 @@ final class SubscribeSession {
     private final ServerCallStreamObserver<Api.Message> call;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
+    private final GroupSubscriptions fencing;
+    /** Set by another member's subscription of the same group and partition (§3.6 row 7b). */
+    private volatile boolean replaced;
 
-    SubscribeSession(BrokerContext ctx, Api.SubscribeRequest req, ServerCallStreamObserver<Api.Message> call) {
+    SubscribeSession(BrokerContext ctx, Api.SubscribeRequest req, ServerCallStreamObserver<Api.Message> call,
+                     GroupSubscriptions fencing) {
         this.ctx = ctx;
         this.req = req;
         this.call = call;
+        this.fencing = fencing;
+    }
+
+    @Override
+    public long epoch() {
+        return req.getConsumer().getGroupEpoch();
+    }
+
+    @Override
+    public void replaced() {
+        replaced = true;
+        signal();
+    }
+
+    private boolean grouped() {
+        return !req.getConsumer().getGroupId().isEmpty();
+    }
+
+    private void release() {
+        if (grouped()) {
+            fencing.release(req.getConsumer().getGroupId(), req.getStream(), req.getPartition(), this);
+        }
     }
 
     /** Validates, sends the handshake and starts delivery; a failed check ends the call. */
@@ -71,6 +97,18 @@ final class SubscribeSession {
                 throw ApiError.NO_SUCH_PARTITION.exception();
             }
         }
+        if (grouped()) { // row 7/7b: fencing by group epoch among this server's subscribers
+            fencing.acquire(req.getConsumer().getGroupId(), req.getStream(), req.getPartition(), this);
+        }
+        try {
+            begin(p);
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        }
+    }
+
+    private void begin(PartitionInfo p) {
         Partition local = ctx.partitions().get(p.stream(), p.id());
         if (local == null) {
             throw ApiError.NO_SUCH_PARTITION.exception();
@@ -81,6 +119,7 @@ final class SubscribeSession {
             // §3.6: a paused partition answers with the handshake, then "commit log was closed".
             call.onNext(Api.Message.getDefaultInstance());
             call.onError(Status.FAILED_PRECONDITION.withDescription("commit log was closed").asRuntimeException());
+            release();
             return;
         }
         SubscribeRange range = SubscribeRange.resolve(local, req);
@@ -99,6 +138,10 @@ final class SubscribeSession {
     private void deliver(PartitionReader reader) {
         try (reader) {
             while (!call.isCancelled()) {
+                if (replaced) {
+                    call.onCompleted(); // another member of the group took the partition over
+                    return;
+                }
                 if (!awaitReady()) {
                     continue;
                 }
@@ -124,6 +167,8 @@ final class SubscribeSession {
                         + "] failed", e);
                 endQuietly(Errors.toStatus(e));
             }
+        } finally {
+            release();
         }
     }
 

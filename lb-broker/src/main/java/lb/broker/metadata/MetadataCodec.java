@@ -2,7 +2,10 @@ package lb.broker.metadata;
 
 import java.util.TreeMap;
 import lb.broker.config.StreamOverrides;
+import lb.broker.metadata.proto.ConsumerGroup;
+import lb.broker.metadata.proto.GroupMember;
 import lb.broker.metadata.proto.Partition;
+import lb.broker.metadata.proto.StreamAssignment;
 import lb.broker.metadata.proto.Snapshot;
 import lb.broker.metadata.proto.Stream;
 import lb.broker.metadata.proto.StreamConfig;
@@ -113,7 +116,34 @@ final class MetadataCodec {
         for (StreamInfo s : v.streams().values()) {
             b.addStreams(toProto(s));
         }
+        for (GroupInfo g : v.groups().values()) {
+            b.addGroups(toProto(g));
+        }
         return b.build();
+    }
+
+    static ConsumerGroup toProto(GroupInfo g) {
+        ConsumerGroup.Builder b = ConsumerGroup.newBuilder().setId(g.id()).setCoordinator(g.coordinator())
+                .setEpoch(g.epoch());
+        for (GroupInfo.Member m : g.members().values()) {
+            GroupMember.Builder mb = GroupMember.newBuilder().setConsumerId(m.consumerId()).addAllStreams(m.streams());
+            m.assignments().forEach((s, ps) -> mb.addAssignments(
+                    StreamAssignment.newBuilder().setStream(s).addAllPartitions(ps)));
+            b.addMembers(mb);
+        }
+        return b.build();
+    }
+
+    static GroupInfo fromProto(ConsumerGroup g) {
+        TreeMap<String, GroupInfo.Member> members = new TreeMap<>();
+        for (GroupMember m : g.getMembersList()) {
+            TreeMap<String, java.util.List<Integer>> a = new TreeMap<>();
+            for (StreamAssignment sa : m.getAssignmentsList()) {
+                a.put(sa.getStream(), sa.getPartitionsList());
+            }
+            members.put(m.getConsumerId(), new GroupInfo.Member(m.getConsumerId(), m.getStreamsList(), a));
+        }
+        return new GroupInfo(g.getId(), g.getCoordinator(), g.getEpoch(), members);
     }
 
     static MetadataView fromProto(Snapshot s) {
@@ -121,6 +151,10 @@ final class MetadataCodec {
         for (Stream st : s.getStreamsList()) {
             streams.put(st.getName(), fromProto(st));
         }
-        return new MetadataView(s.getLastAppliedIndex(), streams, s.getLastActivityIndex());
+        TreeMap<String, GroupInfo> groups = new TreeMap<>();
+        for (ConsumerGroup g : s.getGroupsList()) {
+            groups.put(g.getId(), fromProto(g));
+        }
+        return new MetadataView(s.getLastAppliedIndex(), streams, s.getLastActivityIndex(), groups);
     }
 }

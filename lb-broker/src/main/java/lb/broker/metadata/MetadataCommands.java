@@ -85,6 +85,32 @@ public final class MetadataCommands {
         return command(nowNs).setPublishActivity(PublishActivity.newBuilder().setIndex(index)).build().toByteArray();
     }
 
+    /** CREATE_CONSUMER_GROUP: materialises an absent group with its founding member. */
+    public static byte[] createGroup(String groupId, String consumerId, List<String> streams, String coordinator,
+                                     long nowNs) {
+        return command(nowNs).setCreateConsumerGroup(lb.broker.metadata.proto.CreateConsumerGroup.newBuilder()
+                .setGroupId(groupId).setConsumerId(consumerId).addAllStreams(streams).setCoordinator(coordinator))
+                .build().toByteArray();
+    }
+
+    public static byte[] joinGroup(String groupId, String consumerId, List<String> streams, long nowNs) {
+        return command(nowNs).setJoinConsumerGroup(lb.broker.metadata.proto.JoinConsumerGroup.newBuilder()
+                .setGroupId(groupId).setConsumerId(consumerId).addAllStreams(streams)).build().toByteArray();
+    }
+
+    public static byte[] leaveGroup(String groupId, String consumerId, boolean expired, long nowNs) {
+        return command(nowNs).setLeaveConsumerGroup(lb.broker.metadata.proto.LeaveConsumerGroup.newBuilder()
+                .setGroupId(groupId).setConsumerId(consumerId).setExpired(expired)).build().toByteArray();
+    }
+
+    /** CHANGE_CONSUMER_GROUP_COORDINATOR, applied only if the group is still at {@code epoch} under {@code previous}. */
+    public static byte[] changeCoordinator(String groupId, String coordinator, String previous, long epoch,
+                                           long nowNs) {
+        return command(nowNs).setChangeConsumerGroupCoordinator(
+                lb.broker.metadata.proto.ChangeConsumerGroupCoordinator.newBuilder().setGroupId(groupId)
+                        .setCoordinator(coordinator).setPrevious(previous).setEpoch(epoch)).build().toByteArray();
+    }
+
     private static Command.Builder command(long nowNs) {
         return Command.newBuilder().setTimestampNs(nowNs);
     }

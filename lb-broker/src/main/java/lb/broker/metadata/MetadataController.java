@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 
 /**
  * The front the API layer calls to change metadata: validates a request (wire-contract
- * §3.2–3.5, in upstream's order), makes the controller's decisions (replication factor,
+ * §3.2–3.5 and the controller parts of the consumer-group RPCs §3.13–3.16, in upstream's order), makes the controller's decisions (replication factor,
  * replica placement, leader choice, event timestamps from the injected clock), proposes the
  * command to the {@link CommandLog} and turns the FSM's result into a value or a
  * {@link MetadataException} carrying the Liftbridge status.
@@ -251,6 +251,143 @@ public final class MetadataController {
         }, Object.class, MetadataError.ACTIVITY_FAILED).thenApply(r -> null);
     }
 
+    // ------------------------------------------------------------------ consumer groups
+
+    /**
+     * JoinConsumerGroup's controller part (wire-contract §3.13 rows 4–8): creates the group with
+     * this consumer as its only member (coordinator = the server coordinating fewest groups, in
+     * configuration order) or adds the member. Completes with the group after the change (epoch
+     * 0 for a new group). The caller has checked that the ids and stream list are not empty.
+     */
+    public CompletableFuture<GroupInfo> joinConsumerGroup(String groupId, String consumerId, List<String> streams) {
+        return submit(() -> {
+            requireLeader();
+            MetadataView v = fsm.view();
+            GroupInfo g = v.group(groupId);
+            for (String s : streams) {
+                if (v.stream(s) == null) {
+                    throw MetadataException.of(MetadataError.GROUP_STREAM_NOT_EXIST);
+                }
+            }
+            if (g == null) {
+                String coordinator = chooseCoordinator(v, null);
+                if (coordinator == null) {
+                    throw MetadataException.of(MetadataError.NO_COORDINATOR_CANDIDATES);
+                }
+                return MetadataCommands.createGroup(groupId, consumerId, streams, coordinator, nowNs());
+            }
+            if (g.member(consumerId) != null) {
+                throw MetadataException.of(MetadataError.GROUP_ALREADY_MEMBER);
+            }
+            return MetadataCommands.joinGroup(groupId, consumerId, streams, nowNs());
+        }, GroupInfo.class, MetadataError.GROUP_JOIN_FAILED);
+    }
+
+    /**
+     * LeaveConsumerGroup (§3.14 rows 2–4), also the coordinator's removal of a silent member
+     * ({@code expired}). Completes with the group after the leave (no members = deleted).
+     */
+    public CompletableFuture<GroupInfo> leaveConsumerGroup(String groupId, String consumerId, boolean expired) {
+        return submit(() -> {
+            requireLeader();
+            GroupInfo g = fsm.view().group(groupId);
+            if (g == null) {
+                throw MetadataException.of(MetadataError.GROUP_NOT_EXIST);
+            }
+            if (g.member(consumerId) == null) {
+                throw MetadataException.of(MetadataError.GROUP_NOT_MEMBER);
+            }
+            return MetadataCommands.leaveGroup(groupId, consumerId, expired, nowNs());
+        }, GroupInfo.class, MetadataError.GROUP_LEAVE_FAILED);
+    }
+
+    /**
+     * Witnesses of one group's silent coordinator at one (coordinator, epoch), behavior.md §11.5.
+     * Kept in memory on the controller only (upstream does the same): a controller change forgets
+     * them, and members simply report again.
+     */
+    private record Witnesses(String coordinator, long epoch, java.util.Set<String> consumers, long lastReportNs) {
+    }
+
+    private final java.util.Map<String, Witnesses> witnesses = new java.util.HashMap<>();
+    private volatile Duration coordinatorTimeout = Duration.ofSeconds(15);
+
+    /** Sets {@code groups.coordinator.timeout}: how long coordinator reports are remembered. */
+    public void setGroupCoordinatorTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("coordinator timeout must be positive, got " + timeout);
+        }
+        this.coordinatorTimeout = timeout;
+    }
+
+    /**
+     * ReportConsumerGroupCoordinator's controller part (§3.16 rows 2–6, behavior.md §11.5):
+     * validates the report against the current group, records the reporter as a witness (the
+     * witnesses are forgotten when no report arrived for {@code groups.coordinator.timeout}), and
+     * once more than half the members (integer division) reported, moves the group to the server
+     * coordinating fewest groups other than the reported one. Completes with the group when the
+     * coordinator changed, or with null when the report was only recorded.
+     */
+    public CompletableFuture<GroupInfo> reportGroupCoordinator(String groupId, String consumerId, String coordinator,
+                                                               long epoch) {
+        return submit(() -> {
+            requireLeader();
+            MetadataView v = fsm.view();
+            GroupInfo g = v.group(groupId);
+            if (g == null) {
+                throw MetadataException.of(MetadataError.NO_SUCH_GROUP, groupId);
+            }
+            if (!g.coordinator().equals(coordinator) || g.epoch() != epoch) {
+                throw MetadataException.of(MetadataError.COORDINATOR_MISMATCH, g.coordinator(), g.epoch(),
+                        coordinator, epoch);
+            }
+            if (g.member(consumerId) == null) {
+                throw MetadataException.of(MetadataError.REPORTER_NOT_MEMBER, consumerId, groupId);
+            }
+            long now = nowNs(); // the controller clock: tests drive the witness window by hand
+            int count;
+            synchronized (witnesses) {
+                Witnesses w = witnesses.get(groupId);
+                if (w == null || !w.coordinator().equals(coordinator) || w.epoch() != epoch
+                        || now - w.lastReportNs() > coordinatorTimeout.toNanos()) {
+                    w = new Witnesses(coordinator, epoch, new java.util.HashSet<>(), now);
+                }
+                w.consumers().add(consumerId);
+                w = new Witnesses(coordinator, epoch, w.consumers(), now);
+                witnesses.put(groupId, w);
+                count = w.consumers().size();
+            }
+            if (count <= g.members().size() / 2) {
+                return null; // recorded; quorum not reached
+            }
+            String next = chooseCoordinator(v, coordinator);
+            if (next == null) {
+                throw MetadataException.of(MetadataError.NO_COORDINATOR_CANDIDATES);
+            }
+            synchronized (witnesses) {
+                witnesses.remove(groupId);
+            }
+            return MetadataCommands.changeCoordinator(groupId, next, coordinator, epoch, nowNs());
+        }, GroupInfo.class, MetadataError.COORDINATOR_CHANGE_FAILED);
+    }
+
+    /** The server coordinating fewest groups, first in configuration order on ties; null when none is eligible. */
+    private String chooseCoordinator(MetadataView v, String excluded) {
+        String best = null;
+        int bestLoad = Integer.MAX_VALUE;
+        for (String server : clusterServers.get()) {
+            if (server.equals(excluded)) {
+                continue;
+            }
+            int load = v.coordinatorLoad(server);
+            if (load < bestLoad) {
+                best = server;
+                bestLoad = load;
+            }
+        }
+        return best;
+    }
+
     private StreamInfo requireStream(String name) {
         StreamInfo s = fsm.view().stream(name);
         if (s == null) {
@@ -274,7 +411,7 @@ public final class MetadataController {
         }
     }
 
-    /** Builds a command after checks that throw MetadataException or NotLeaderException. */
+    /** Builds a command (null: nothing to propose) after checks that throw MetadataException or NotLeaderException. */
     @FunctionalInterface
     private interface CheckedCommand {
         byte[] build() throws NotLeaderException;
@@ -286,6 +423,9 @@ public final class MetadataController {
             bytes = command.build();
         } catch (MetadataException | NotLeaderException e) {
             return CompletableFuture.failedFuture(e);
+        }
+        if (bytes == null) {
+            return CompletableFuture.completedFuture(null); // decided without a log entry
         }
         return propose(bytes, type, onFailure);
     }

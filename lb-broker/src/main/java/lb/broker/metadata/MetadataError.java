@@ -46,6 +46,21 @@ public enum MetadataError {
     LEADER_CHANGE_FAILED(Status.Code.INTERNAL, "Failed to change partition leader: %s"),
     ACTIVITY_FAILED(Status.Code.INTERNAL, "Failed to record published activity: %s"),
 
+    // Consumer groups (§3.13–3.16); texts are upstream's.
+    GROUP_STREAM_NOT_EXIST(Status.Code.FAILED_PRECONDITION, "stream does not exist"),
+    GROUP_EXISTS(Status.Code.FAILED_PRECONDITION, "consumer group already exists"),
+    GROUP_ALREADY_MEMBER(Status.Code.FAILED_PRECONDITION, "consumer is already a member of the consumer group"),
+    GROUP_NOT_EXIST(Status.Code.NOT_FOUND, "consumer group does not exist"),
+    GROUP_NOT_MEMBER(Status.Code.FAILED_PRECONDITION, "consumer is not a member of the consumer group"),
+    GROUP_JOIN_FAILED(Status.Code.INTERNAL, "Failed to join consumer group: %s"),
+    GROUP_LEAVE_FAILED(Status.Code.INTERNAL, "Failed to leave consumer group: %s"),
+    NO_SUCH_GROUP(Status.Code.FAILED_PRECONDITION, "No such consumer group %s"),
+    COORDINATOR_MISMATCH(Status.Code.FAILED_PRECONDITION,
+            "Coordinator generation mismatch, current coordinator: %s epoch: %d, got coordinator: %s epoch: %d"),
+    REPORTER_NOT_MEMBER(Status.Code.FAILED_PRECONDITION, "Consumer %s is not a member of consumer group %s"),
+    NO_COORDINATOR_CANDIDATES(Status.Code.FAILED_PRECONDITION, "No group coordinator candidates"),
+    COORDINATOR_CHANGE_FAILED(Status.Code.INTERNAL, "Failed to change group coordinator: %s"),
+
     // Cluster-wide (§3.1): for the API layer when a request must be forwarded and no leader is known.
     NO_KNOWN_LEADER(Status.Code.INTERNAL, "no known metadata leader"),
     MALFORMED_COMMAND(Status.Code.INTERNAL, "malformed metadata command at index %d: %s");

@@ -38,7 +38,11 @@ import lb.broker.metadata.proto.Snapshot;
  *
  * <p>Results: CreateStream → the new {@link StreamInfo}; DeleteStream → the deleted
  * StreamInfo; pause/resume/readonly → the updated StreamInfo; leader/ISR changes → the
- * updated {@link PartitionInfo}; PublishActivity → null.
+ * updated {@link PartitionInfo}; PublishActivity → null; consumer-group commands → the
+ * {@link GroupInfo} after the change (a leave that removed the last member returns the group
+ * with no members; it no longer exists in the view). Consumer groups follow behavior.md §11:
+ * epoch 0 at creation, then the index of each join, leave, coordinator change and deletion of a
+ * stream a member consumes; assignments are computed here by {@link GroupInfo}.
  */
 public final class MetadataFsm implements CommandApplier {
     private static final System.Logger LOG = System.getLogger(MetadataFsm.class.getName());
@@ -88,6 +92,11 @@ public final class MetadataFsm implements CommandApplier {
                 case CHANGE_LEADER -> changeLeader(index, cmd.getChangeLeader(), events);
                 case SHRINK_ISR -> shrinkIsr(index, cmd.getShrinkIsr(), events);
                 case EXPAND_ISR -> expandIsr(index, cmd.getExpandIsr(), events);
+                case CREATE_CONSUMER_GROUP -> createGroup(index, cmd.getCreateConsumerGroup());
+                case JOIN_CONSUMER_GROUP -> joinGroup(index, cmd.getJoinConsumerGroup());
+                case LEAVE_CONSUMER_GROUP -> leaveGroup(index, cmd.getLeaveConsumerGroup());
+                case CHANGE_CONSUMER_GROUP_COORDINATOR -> changeCoordinator(index,
+                        cmd.getChangeConsumerGroupCoordinator());
                 case PUBLISH_ACTIVITY -> {
                     view = view.with(index, Map.of(), null, cmd.getPublishActivity().getIndex());
                     yield null;
@@ -137,7 +146,16 @@ public final class MetadataFsm implements CommandApplier {
     private StreamInfo deleteStream(long index, String name, List<Runnable> events) {
         MetadataView v = view;
         StreamInfo stream = requireStream(v, name);
-        view = v.with(index, Map.of(), name, v.lastActivityIndex());
+        MetadataView without = v.with(index, Map.of(), name, v.lastActivityIndex());
+        // Groups drop the stream; the members' other streams are rebalanced (behavior.md §11.3).
+        Map<String, GroupInfo> changedGroups = new LinkedHashMap<>();
+        for (GroupInfo g : without.groups().values()) {
+            GroupInfo next = g.withoutStream(name, without, index);
+            if (next != g) {
+                changedGroups.put(next.id(), next);
+            }
+        }
+        view = without.withGroups(index, changedGroups, List.of());
         for (PartitionInfo p : stream.partitions().values()) {
             events.add(() -> notify(l -> l.onPartitionRemoved(p, index)));
         }
@@ -265,6 +283,77 @@ public final class MetadataFsm implements CommandApplier {
         store(index, stream, next);
         events.add(() -> notify(l -> l.onPartitionIsrChanged(next, index)));
         return next;
+    }
+
+    private GroupInfo createGroup(long index, lb.broker.metadata.proto.CreateConsumerGroup op) {
+        MetadataView v = view;
+        if (v.group(op.getGroupId()) != null) {
+            throw MetadataException.of(MetadataError.GROUP_EXISTS);
+        }
+        requireStreams(v, op.getStreamsList());
+        GroupInfo g = GroupInfo.create(op.getGroupId(), op.getCoordinator(), op.getConsumerId(),
+                op.getStreamsList(), v);
+        view = v.withGroups(index, Map.of(g.id(), g), List.of());
+        return g;
+    }
+
+    private GroupInfo joinGroup(long index, lb.broker.metadata.proto.JoinConsumerGroup op) {
+        MetadataView v = view;
+        GroupInfo g = requireGroup(v, op.getGroupId());
+        if (g.member(op.getConsumerId()) != null) {
+            throw MetadataException.of(MetadataError.GROUP_ALREADY_MEMBER);
+        }
+        requireStreams(v, op.getStreamsList());
+        GroupInfo next = g.withMember(op.getConsumerId(), op.getStreamsList(), v, index);
+        view = v.withGroups(index, Map.of(next.id(), next), List.of());
+        return next;
+    }
+
+    /** Result: the group after the leave, or a group with no members when the last one left (deleted). */
+    private GroupInfo leaveGroup(long index, lb.broker.metadata.proto.LeaveConsumerGroup op) {
+        MetadataView v = view;
+        GroupInfo g = requireGroup(v, op.getGroupId());
+        if (g.member(op.getConsumerId()) == null) {
+            throw MetadataException.of(MetadataError.GROUP_NOT_MEMBER);
+        }
+        GroupInfo next = g.withoutMember(op.getConsumerId(), v, index);
+        if (next == null) {
+            view = v.withGroups(index, Map.of(), List.of(g.id()));
+            return new GroupInfo(g.id(), g.coordinator(), index, new TreeMap<>());
+        }
+        view = v.withGroups(index, Map.of(next.id(), next), List.of());
+        return next;
+    }
+
+    private GroupInfo changeCoordinator(long index, lb.broker.metadata.proto.ChangeConsumerGroupCoordinator op) {
+        MetadataView v = view;
+        GroupInfo g = v.group(op.getGroupId());
+        if (g == null) {
+            throw MetadataException.of(MetadataError.NO_SUCH_GROUP, op.getGroupId());
+        }
+        if (!g.coordinator().equals(op.getPrevious()) || g.epoch() != op.getEpoch()) {
+            throw MetadataException.of(MetadataError.COORDINATOR_MISMATCH, g.coordinator(), g.epoch(),
+                    op.getPrevious(), op.getEpoch());
+        }
+        GroupInfo next = g.withCoordinator(op.getCoordinator(), index);
+        view = v.withGroups(index, Map.of(next.id(), next), List.of());
+        return next;
+    }
+
+    private static GroupInfo requireGroup(MetadataView v, String id) {
+        GroupInfo g = v.group(id);
+        if (g == null) {
+            throw MetadataException.of(MetadataError.GROUP_NOT_EXIST);
+        }
+        return g;
+    }
+
+    private static void requireStreams(MetadataView v, List<String> streams) {
+        for (String s : streams) {
+            if (v.stream(s) == null) {
+                throw MetadataException.of(MetadataError.GROUP_STREAM_NOT_EXIST);
+            }
+        }
     }
 
     private static void checkLeaderEpoch(PartitionInfo p, String leader, long leaderEpoch) {

@@ -12,6 +12,9 @@ import java.util.TreeMap;
  * publishes a new view after each applied command through a volatile field, so any thread may
  * read {@link MetadataFsm#view()} without locks and gets a consistent state.
  *
+ * <p>Consumer groups ({@link GroupInfo}) are kept beside the streams; a group change copies
+ * the group map only.
+ *
  * <p>Cost: each change copies the stream map (O(streams), a sorted copy) and updates the
  * per-server load counters by the changed streams only; a stream's partitions are shared
  * between views unless that stream changed.
@@ -24,6 +27,8 @@ public final class MetadataView {
     private final long lastActivityIndex;
     /** server id → {non-paused partitions replicated, non-paused partitions led}. */
     private final Map<String, int[]> loads;
+    /** Consumer groups by id (unmodifiable, never changes). */
+    private final NavigableMap<String, GroupInfo> groups;
 
     /**
      * @param lastAppliedIndex  index of the last applied log entry (0 = none)
@@ -31,17 +36,56 @@ public final class MetadataView {
      * @param lastActivityIndex the index the activity publisher last recorded (PUBLISH_ACTIVITY)
      */
     public MetadataView(long lastAppliedIndex, Map<String, StreamInfo> streams, long lastActivityIndex) {
-        this(lastAppliedIndex, Collections.unmodifiableNavigableMap(new TreeMap<>(streams)), lastActivityIndex,
-                computeLoads(streams.values()));
+        this(lastAppliedIndex, streams, lastActivityIndex, Map.of());
     }
 
-    /** {@code streams} must be unmodifiable and never change; {@code loads} is never modified after this. */
+    /** As above, with consumer groups by id. */
+    public MetadataView(long lastAppliedIndex, Map<String, StreamInfo> streams, long lastActivityIndex,
+                        Map<String, GroupInfo> groups) {
+        this(lastAppliedIndex, Collections.unmodifiableNavigableMap(new TreeMap<>(streams)), lastActivityIndex,
+                computeLoads(streams.values()), Collections.unmodifiableNavigableMap(new TreeMap<>(groups)));
+    }
+
+    /** {@code streams} and {@code groups} must be unmodifiable and never change; {@code loads} is never modified after this. */
     private MetadataView(long lastAppliedIndex, NavigableMap<String, StreamInfo> streams, long lastActivityIndex,
-                         Map<String, int[]> loads) {
+                         Map<String, int[]> loads, NavigableMap<String, GroupInfo> groups) {
         this.lastAppliedIndex = lastAppliedIndex;
         this.streams = streams;
         this.lastActivityIndex = lastActivityIndex;
         this.loads = loads;
+        this.groups = groups;
+    }
+
+    /** Consumer groups by id, sorted. */
+    public NavigableMap<String, GroupInfo> groups() {
+        return groups;
+    }
+
+    /** The consumer group {@code id}, or null. */
+    public GroupInfo group(String id) {
+        return groups.get(id);
+    }
+
+    /** Number of groups {@code serverId} coordinates (coordinator-choice load, behavior.md §11.2). */
+    public int coordinatorLoad(String serverId) {
+        int n = 0;
+        for (GroupInfo g : groups.values()) {
+            if (g.coordinator().equals(serverId)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** This view at {@code index} with {@code changed} groups replaced or added and {@code removed} ones dropped. */
+    MetadataView withGroups(long index, Map<String, GroupInfo> changed, java.util.Collection<String> removed) {
+        if (changed.isEmpty() && removed.isEmpty()) {
+            return new MetadataView(index, streams, lastActivityIndex, loads, groups);
+        }
+        TreeMap<String, GroupInfo> next = new TreeMap<>(groups);
+        next.putAll(changed);
+        removed.forEach(next::remove);
+        return new MetadataView(index, streams, lastActivityIndex, loads, Collections.unmodifiableNavigableMap(next));
     }
 
     public long lastAppliedIndex() {
@@ -82,7 +126,7 @@ public final class MetadataView {
 
     MetadataView with(long index, Map<String, StreamInfo> changed, String removed, long activityIndex) {
         if (changed.isEmpty() && removed == null) {
-            return new MetadataView(index, streams, activityIndex, loads); // nothing changed: share
+            return new MetadataView(index, streams, activityIndex, loads, groups); // nothing changed: share
         }
         TreeMap<String, StreamInfo> next = new TreeMap<>(streams);
         Map<String, int[]> nextLoads = new HashMap<>();
@@ -95,7 +139,7 @@ public final class MetadataView {
         if (removed != null) {
             count(nextLoads, next.remove(removed), -1);
         }
-        return new MetadataView(index, Collections.unmodifiableNavigableMap(next), activityIndex, nextLoads);
+        return new MetadataView(index, Collections.unmodifiableNavigableMap(next), activityIndex, nextLoads, groups);
     }
 
     private static Map<String, int[]> computeLoads(Iterable<StreamInfo> streams) {
@@ -125,17 +169,17 @@ public final class MetadataView {
     @Override
     public boolean equals(Object o) {
         return o instanceof MetadataView v && v.lastAppliedIndex == lastAppliedIndex
-                && v.lastActivityIndex == lastActivityIndex && v.streams.equals(streams);
+                && v.lastActivityIndex == lastActivityIndex && v.streams.equals(streams) && v.groups.equals(groups);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(lastAppliedIndex, lastActivityIndex, streams);
+        return Objects.hash(lastAppliedIndex, lastActivityIndex, streams, groups);
     }
 
     @Override
     public String toString() {
         return "MetadataView[lastAppliedIndex=" + lastAppliedIndex + ", lastActivityIndex=" + lastActivityIndex
-                + ", streams=" + streams + "]";
+                + ", streams=" + streams + ", groups=" + groups + "]";
     }
 }

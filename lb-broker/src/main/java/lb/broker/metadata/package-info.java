@@ -9,6 +9,13 @@
  * immutable {@link lb.broker.metadata.MetadataView} any thread can read. Errors carry a
  * Liftbridge status from the {@link lb.broker.metadata.MetadataError} catalog.
  *
+ * <p><b>Consumer groups</b> (behavior.md §11) live in the same state: {@link lb.broker.metadata.GroupInfo}
+ * (members, their streams and partitions, coordinator, epoch) in the {@link lb.broker.metadata.MetadataView},
+ * changed by CREATE/JOIN/LEAVE_CONSUMER_GROUP and CHANGE_CONSUMER_GROUP_COORDINATOR and by stream
+ * deletion; the assignment is computed by the FSM, so every server holds the same one and snapshots
+ * carry it. {@link lb.broker.metadata.GroupCoordinator} enforces member liveness on the server that
+ * coordinates a group; coordinator reports are counted by the controller.
+ *
  * <p><b>Commands</b> are protobuf messages ({@code metadata.proto}, Java package
  * {@code lb.broker.metadata.proto}), encoded by {@link lb.broker.metadata.MetadataCommands}.
  * Snapshots are the same protobuf ({@code Snapshot}).

@@ -25,6 +25,7 @@ import java.util.logging.Logger;
 import lb.broker.api.ActivityPublisher;
 import lb.broker.api.ApiService;
 import lb.broker.api.BrokerContext;
+import lb.broker.metadata.GroupCoordinator;
 import lb.broker.config.BrokerConfig;
 import lb.broker.config.ConfigKeys;
 import lb.broker.config.ServerIdentity;
@@ -66,6 +67,7 @@ public final class BrokerServer implements AutoCloseable {
     private MetadataController controller;
     private ApiService api;
     private ActivityPublisher activity;
+    private GroupCoordinator groups;
     private HealthStatusManager health;
     private Server grpc;
     private ExecutorService executor;
@@ -143,12 +145,17 @@ public final class BrokerServer implements AutoCloseable {
                     config.get(ConfigKeys.ACTIVITY_STREAM_PUBLISH_TIMEOUT));
             fsm.addListener(activity);
         }
+        groups = new GroupCoordinator(serverId, fsm, config.get(ConfigKeys.GROUPS_CONSUMER_TIMEOUT),
+                config.get(ConfigKeys.GROUPS_COORDINATOR_TIMEOUT), System::nanoTime);
+        fsm.addListener(groups);
         metadataLog = new RaftCommandLog(serverId, raftConfig(), dataDir.resolve("raft"),
                 new lb.broker.raft.NatsTransport(nats, config.namespace(), Duration.ofSeconds(5), 256),
                 DEFAULT_TIMEOUT);
         metadataLog.start(fsm);
         // Placement counts the servers of the metadata group (a single broker: itself).
         controller = new MetadataController(metadataLog, fsm, () -> List.of(serverId), Clock.systemUTC());
+        controller.setGroupCoordinatorTimeout(config.get(ConfigKeys.GROUPS_COORDINATOR_TIMEOUT));
+        groups.start((g, c) -> controller.leaveConsumerGroup(g, c, true), true);
 
         // 3. Internal streams.
         int cursors = config.get(ConfigKeys.CURSORS_STREAM_PARTITIONS);
@@ -165,7 +172,7 @@ public final class BrokerServer implements AutoCloseable {
         executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("lb-grpc-", 0).factory());
         api = new ApiService(new BrokerContext(serverId, config.namespace(), config.advertisedHost(),
                 this::port, controller, fsm, partitions, nats, DEFAULT_TIMEOUT, cursors,
-                Clock.systemUTC()));
+                Clock.systemUTC()), groups);
         if (activity != null) {
             activity.start(api);
         }
@@ -383,6 +390,9 @@ public final class BrokerServer implements AutoCloseable {
         }
         if (activity != null) {
             activity.close();
+        }
+        if (groups != null) {
+            groups.close();
         }
         if (api != null) {
             api.close();
