@@ -73,6 +73,10 @@ final class BrokerStartCommand implements Callable<Integer> {
     @Option(names = "--level", paramLabel = "LEVEL", description = "Log level: debug, info (default), warn, error.")
     String level;
 
+    @Option(names = "--dev", description = {"Development broker: embedded NATS, data in a new temporary directory; "
+        + "writes and selects the context 'local' and prints an LB_SERVERS line."})
+    boolean dev;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -82,6 +86,16 @@ final class BrokerStartCommand implements Callable<Integer> {
         }
         if (dataDir != null) {
             o.dataDir(dataDir);
+        } else if (dev) {
+            try {
+                o.dataDir(java.nio.file.Files.createTempDirectory("lb-dev-"));
+            } catch (java.io.IOException e) {
+                err.println("lb: cannot create a temporary data directory: " + e.getMessage());
+                return ExitCodes.FAILURE;
+            }
+        }
+        if (dev && embeddedNats == null && natsServers == null) {
+            o.embeddedNats(true);
         }
         if (id != null) {
             o.serverId(id);
@@ -143,6 +157,9 @@ final class BrokerStartCommand implements Callable<Integer> {
         }
         running.set(server);
         banner(spec.commandLine().getOut(), server, cfg);
+        if (dev) {
+            devContext(spec.commandLine().getOut(), server);
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -172,6 +189,18 @@ final class BrokerStartCommand implements Callable<Integer> {
         row(out, "cursors", cursors > 0 ? "on (" + cursors + " partition" + (cursors == 1 ? "" : "s") + ")" : "off");
         row(out, "activity", c.get(ConfigKeys.ACTIVITY_STREAM_ENABLED) ? "on" : "off");
         out.printf("ready in %.2f s; stop with Ctrl-C%n", startMs / 1000.0);
+        out.flush();
+    }
+
+    /** --dev: the context 'local' pointing at this broker, selected, and a line for scripts. */
+    private void devContext(PrintWriter out, BrokerServer s) {
+        String addr = "127.0.0.1:" + s.port();
+        LbCommand root = (LbCommand) spec.root().userObject();
+        Contexts c = Contexts.of(root.io());
+        c.write("local", java.util.Map.of("servers", addr, "description", "lb broker start --dev"));
+        c.select("local");
+        out.println("context 'local' selected; for other tools:");
+        out.println("LB_SERVERS=" + addr);
         out.flush();
     }
 
