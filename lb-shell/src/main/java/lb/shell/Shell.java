@@ -79,7 +79,6 @@ public final class Shell {
         if (!Terminal.TYPE_DUMB.equals(terminal.getType()) && !Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())) {
             new AutosuggestionWidgets(reader).enable();
         }
-        Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, s -> runner.interrupt());
         int last = 0;
         try {
             while (true) {
@@ -98,11 +97,16 @@ public final class Shell {
                 if (words.get(0).equals("exit") || words.get(0).equals("quit")) {
                     break;
                 }
-                last = runner.run(words, terminal);
+                // Installed per command: the line reader sets its own INT handlers while reading.
+                Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, s -> runner.interrupt());
+                try {
+                    last = runner.run(words, terminal);
+                } finally {
+                    terminal.handle(Terminal.Signal.INT, previous);
+                }
                 terminal.flush();
             }
         } finally {
-            terminal.handle(Terminal.Signal.INT, previous);
             reader.getHistory().save();
         }
         return last;

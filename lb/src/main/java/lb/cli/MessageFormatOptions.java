@@ -12,7 +12,7 @@ final class MessageFormatOptions {
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT",
             description = "pretty (default on a terminal), raw (default when piped), json, jsonl, or a template "
                     + "with %% tokens: %%s stream, %%p partition, %%o offset, %%k key, %%v value, %%d time, "
-                    + "%%h{%%k=%%v;} headers, %%S subject ('lb help formats' lists them all).")
+                    + "%%h{%%k=%%v;} headers, %%S subject (all tokens below).")
     String format;
 
     @Option(names = "-K", paramLabel = "DELIM", description = "raw: print the key and DELIM before each value.")

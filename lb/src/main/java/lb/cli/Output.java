@@ -29,8 +29,7 @@ final class Output {
         return switch (format) {
             case "json" -> true;
             case "text", "wide" -> false;
-            default -> throw new picocli.CommandLine.ParameterException(
-                    new picocli.CommandLine(new Object()), "unknown format '" + format + "': expected text, wide or json");
+            default -> throw new UsageException("unknown format '" + format + "': expected text, wide or json");
         };
     }
 

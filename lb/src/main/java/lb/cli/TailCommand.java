@@ -13,7 +13,12 @@ import picocli.CommandLine.Command;
         footer = {"  POS:   earliest|start|beginning, end|new (new only), last (newest existing), N, -N (N before",
             "         the end), +N (N after the start), @TIME (epoch ms or s, YYYY-MM-DD, RFC 3339, @-2h)",
             "  RANGE: POS, POS:POS, :POS, POS:  (TO: end, N, @TIME, or a duration after a time start)",
-            "  e.g.   lb tail orders -n 10        lb tail orders --from @-5m      lb tail orders -o 100:200"})
+            "  e.g.   lb tail orders -n 10        lb tail orders --from @-5m      lb tail orders -o 100:200",
+            "",
+            "Format tokens (--format with %%): %%s stream, %%p partition, %%o offset, %%k key, %%K key length,",
+            "  %%v value, %%V value length, %%d timestamp, %%h{%%k=%%v;} headers, %%H header count, %%S subject,",
+            "  %%c correlation id, %%n message number; escapes \\n \\t \\xNN; modifiers {hex} {base64} {json},",
+            "  %%d{ms} %%d{iso} %%d{strftime:%%F %%T}. From kcat: %%t -> %%s, %%s -> %%v, %%S -> %%V, %%T -> %%d{ms}."})
 final class TailCommand extends ReadCommand {
 
     @Override

@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,8 +74,10 @@ class ShellTest {
         PipedOutputStream keys = new PipedOutputStream();
         PipedInputStream in = new PipedInputStream(keys, 1 << 16);
         Screen screen = new Screen();
-        Terminal t = TerminalBuilder.builder().system(false).streams(in, screen).type("xterm")
-                .size(new org.jline.terminal.Size(160, 40)).build();
+        // ExternalTerminal: JLine's line discipline in Java, so Ctrl-C raises INT in this JVM
+        // (TerminalBuilder would open a real pty, whose SIGINT goes to another process group).
+        Terminal t = new org.jline.terminal.impl.ExternalTerminal("lb-test", "xterm", in, screen, StandardCharsets.UTF_8);
+        t.setSize(new org.jline.terminal.Size(160, 40));
         // What a real terminal has: Ctrl-C is VINTR and raises SIGINT while a command runs.
         org.jline.terminal.Attributes attrs = t.getAttributes();
         attrs.setControlChar(org.jline.terminal.Attributes.ControlChar.VINTR, 3);
