@@ -50,9 +50,10 @@ public final class LbCommand implements Runnable {
     @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "Same as --color never.")
     boolean noColor;
 
-    private Io io = Io.system();
+    private final Io io;
 
     LbCommand() {
+        this(Io.system());
     }
 
     LbCommand(Io io) {

@@ -43,6 +43,8 @@ final class MessageReader implements AutoCloseable {
     private int running;
     private long expected;
     private boolean expectedKnown = true;
+    /** Partitions read up to a pinned newest offset from a start not known until the first message. */
+    private final java.util.Map<Integer, Long> pinnedUnknownStart = new java.util.HashMap<>();
 
     MessageReader(LiftbridgeClient client, String stream) {
         this.client = client;
@@ -98,7 +100,7 @@ final class MessageReader implements AutoCloseable {
                 if (start >= 0) {
                     expected += newest - start + 1 - skip;
                 } else {
-                    expectedKnown = false;
+                    pinnedUnknownStart.put(partition, newest); // counted at its first message
                 }
             }
             case Stop.AtOffset a -> {
@@ -161,7 +163,10 @@ final class MessageReader implements AutoCloseable {
         }
     }
 
-    /** Messages expected before every partition reaches its end, or -1 when not known up front. */
+    /**
+     * Messages expected before every partition reaches its end, as known so far (a partition
+     * starting at earliest or a time counts from its first message), or -1 for an unbounded read.
+     */
     long expected() {
         return expectedKnown ? expected : -1;
     }
@@ -184,8 +189,13 @@ final class MessageReader implements AutoCloseable {
                 return null;
             }
             if (i.message() != null) {
+                Long newest = pinnedUnknownStart.remove(i.partition());
+                if (newest != null) {
+                    expected += newest - i.message().getOffset() + 1;
+                }
                 return i;
             }
+            pinnedUnknownStart.remove(i.partition());
             running--;
             if (i.error() != null) {
                 return i;

@@ -98,7 +98,7 @@ abstract class ReadCommand extends BaseCommand {
                     reader.open(p, range);
                 }
                 Progress progress = new Progress(io.err, progressWanted() && io.errTty && !quiet()
-                        && reader.expected() > 0, verb(), reader.expected());
+                        && reader.expected() >= 0, "reading", reader.expected());
                 LiftbridgeException failure = null;
                 int failures = 0;
                 while (reader.running() > 0 && !io.cancelled()) {
@@ -121,6 +121,7 @@ abstract class ReadCommand extends BaseCommand {
                     if (io.out.checkError()) {
                         return ExitCodes.OK; // broken pipe: the reader went away (e.g. `| head`)
                     }
+                    progress.total(reader.expected());
                     progress.advance(1);
                     if (count != null && n >= count) {
                         break;

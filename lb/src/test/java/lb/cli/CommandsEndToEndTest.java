@@ -196,6 +196,49 @@ class CommandsEndToEndTest {
     }
 
     @Test
+    void brokenPipeExitsQuietlyAndPartialFailureIsFive() {
+        ok(h.run("stream", "create", "pipe"));
+        ok(h.run(utf8("1\n2\n3\n4\n5\n"), "publish", "pipe"));
+        // A reader that goes away after 4 bytes, like `| head -c 4`.
+        java.io.OutputStream closing = new java.io.OutputStream() {
+            int n;
+
+            @Override
+            public void write(int b) throws java.io.IOException {
+                if (++n > 4) {
+                    throw new java.io.IOException("Broken pipe");
+                }
+            }
+        };
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Io io = new Io(java.io.InputStream.nullInputStream(), new java.io.PrintStream(closing, false),
+                new java.io.PrintStream(err, true), false, false, false, h.env);
+        assertEquals(0, Main.run(io, "replay", "pipe", "-q"));
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
+        ok(h.run("stream", "create", "partial"));
+        assertEquals(ExitCodes.PARTIAL, h.run("stream", "delete", "partial", "never-was", "--yes").code());
+    }
+
+    @Test
+    void colourOnlyOnATerminalAndNeverWithNoColor() {
+        ok(h.run("stream", "create", "colour"));
+        ok(h.run("publish", "colour", "x"));
+        java.util.Map<String, String> env = new java.util.HashMap<>(h.env);
+        for (boolean noColor : new boolean[] {false, true}) {
+            if (noColor) {
+                env.put("NO_COLOR", "1");
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Io tty = new Io(java.io.InputStream.nullInputStream(), new java.io.PrintStream(out, true),
+                    new java.io.PrintStream(new ByteArrayOutputStream(), true), false, true, true, env);
+            assertEquals(0, Main.run(tty, "replay", "colour"));
+            String text = out.toString(StandardCharsets.UTF_8);
+            assertEquals(!noColor, text.contains("\u001b["), text);
+            assertTrue(text.startsWith(noColor ? "colour[0]@0" : "\u001b[1mcolour[0]@0"), text);
+        }
+    }
+
+    @Test
     void tailFollowsAndStopsOnCancel() throws Exception {
         ok(h.run("stream", "create", "live"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
