@@ -85,7 +85,7 @@ final class ActivityCommand {
             if (json) {
                 ObjectNode o = Output.object().put("offset", m.getOffset()).put("time", time).put("id", id)
                         .put("op", op).put("detail", detail);
-                io().out.println(Output.JSON.writeValueAsString(o));
+                io().out.println(Output.json().writeValueAsString(o));
             } else {
                 io().out.printf("%d  %s  %-20s %s%n", m.getOffset(), time, op, detail);
             }

@@ -122,7 +122,7 @@ final class ClusterCommand {
                 if (v.error() != null) {
                     o.put("error", v.error());
                 }
-                out().println(Output.JSON.writeValueAsString(o));
+                out().println(Output.json().writeValueAsString(o));
             } else {
                 out().println((watch ? Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "  " : "")
                         + v.line());

@@ -90,7 +90,7 @@ final class ContextCommand {
             Contexts c = Contexts.of(io());
             String cur = c.current();
             if (output.isJson()) {
-                ArrayNode a = Output.JSON.createArrayNode();
+                ArrayNode a = Output.json().createArrayNode();
                 for (String n : c.names()) {
                     ObjectNode o = a.addObject().put("name", n).put("selected", n.equals(cur));
                     c.read(n).forEach(o::put);

@@ -159,7 +159,7 @@ final class CursorCommand {
                     .filter(c -> (id == null || c.id().equals(id)) && (stream == null || c.stream().equals(stream)))
                     .toList();
             if (output.isJson()) {
-                ArrayNode a = Output.JSON.createArrayNode();
+                ArrayNode a = Output.json().createArrayNode();
                 shown.forEach(c -> a.addObject().put("id", c.id()).put("stream", c.stream())
                         .put("partition", c.partition()).put("offset", c.offset()));
                 Output.printJson(out(), a);

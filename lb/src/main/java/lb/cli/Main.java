@@ -12,6 +12,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // Fast path: scripts call this to probe the install; building the command tree costs
+            // more than everything else together.
+            System.out.println(BuildInfo.load().line());
+            System.exit(ExitCodes.OK);
+        }
         Io io = Io.system();
         int code = run(io, args);
         io.out.flush();

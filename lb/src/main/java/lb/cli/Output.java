@@ -13,7 +13,14 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class Output {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Built on first use: quick commands (--version, help) never pay for Jackson's start-up. */
+    private static final class Holder {
+        static final JsonMapper JSON = JsonMapper.builder().build();
+    }
+
+    static JsonMapper json() {
+        return Holder.JSON;
+    }
 
     @Option(names = "--format", paramLabel = "FORMAT",
             description = "text (default), wide (more columns) or json.")
@@ -38,11 +45,11 @@ final class Output {
     }
 
     static ObjectNode object() {
-        return JSON.createObjectNode();
+        return json().createObjectNode();
     }
 
     static void printJson(PrintWriter out, Object node) {
-        out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        out.println(json().writerWithDefaultPrettyPrinter().writeValueAsString(node));
         out.flush();
     }
 

@@ -161,7 +161,7 @@ final class StreamCommand {
                 return ExitCodes.OK;
             }
             if (output.isJson()) {
-                ArrayNode a = Output.JSON.createArrayNode();
+                ArrayNode a = Output.json().createArrayNode();
                 for (Api.StreamMetadata s : streams) {
                     ObjectNode o = a.addObject();
                     o.put("name", s.getName());
