@@ -192,6 +192,10 @@ final class PublishCommand extends BaseCommand {
             }
             pr.finish();
         } else {
+            if (io.inTty && !quiet()) {
+                err().println("lb: reading messages from the terminal, " + (input.equals("raw")
+                        ? "all of it as one message" : "one per line") + "; Ctrl-D ends");
+            }
             long size = Stdin.regularFileSize();
             Progress pr = new Progress(io.err, progress && io.errTty && !quiet() && size > 0, "publishing", size, true);
             readStdin(t, io.in, pr);
