@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "completion", mixinStandardHelpOptions = true,
         description = {"Print a shell completion script.",
             "bash: source <(lb completion bash)   or copy to /etc/bash_completion.d/lb",
-            "zsh:  lb completion zsh > \"${fpath[1]}/_lb\"   (uses bashcompinit)"})
+            "zsh:  source <(lb completion zsh)   (runs through bashcompinit, which it enables)"})
 final class CompletionCommand extends BaseCommand {
 
     @Parameters(paramLabel = "SHELL", description = "bash or zsh.")
