@@ -1903,7 +1903,7 @@ function _picocli_lb_cursor_get() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
   local arg_opts="'--id' '-p' '--partition' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default

@@ -12,6 +12,13 @@ import picocli.CommandLine.Spec;
  */
 abstract class BaseCommand implements Callable<Integer> {
 
+    /**
+     * gRPC logs routine events of cancelled calls (e.g. "Received data on closed stream" after a
+     * broken pipe or Ctrl-C) at INFO on stderr; a command line shows warnings only. Held here so
+     * the configured logger is not collected.
+     */
+    private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
+
     @Spec
     CommandSpec spec;
 
@@ -49,6 +56,9 @@ abstract class BaseCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
+        if (GRPC_LOG.getLevel() == null) {
+            GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
+        }
         try {
             return execute();
         } finally {

@@ -38,11 +38,19 @@ final class CursorCommand {
         String stream;
         @Option(names = {"-p", "--partition"}, paramLabel = "P", description = "Partition (default 0).")
         int partition;
+        @Option(names = "--json", description = "Print as a JSON object.")
+        boolean json;
 
         @Override
         int execute() {
             Streams.select(Streams.require(client(), stream), new int[] {partition});
-            out().println(client().fetchCursor(id, stream, partition));
+            long offset = client().fetchCursor(id, stream, partition);
+            if (json) {
+                Output.printJson(out(), Output.object().put("id", id).put("stream", stream)
+                        .put("partition", partition).put("offset", offset));
+            } else {
+                out().println(offset);
+            }
             return ExitCodes.OK;
         }
     }
