@@ -73,9 +73,12 @@ final class BrokerStartCommand implements Callable<Integer> {
     @Option(names = "--level", paramLabel = "LEVEL", description = "Log level: debug, info (default), warn, error.")
     String level;
 
-    @Option(names = "--dev", description = {"Development broker: embedded NATS, data in a new temporary directory; "
-        + "writes and selects the context 'local' and prints an LB_SERVERS line."})
+    @Option(names = "--dev", description = {"Development broker: embedded NATS, data in a new temporary directory "
+        + "(removed on a graceful stop); writes and selects the context 'local' and prints an LB_SERVERS line."})
     boolean dev;
+
+    /** The temporary data directory of a --dev broker, removed after a graceful stop. */
+    private Path devDataDir;
 
     @Override
     public Integer call() {
@@ -88,7 +91,8 @@ final class BrokerStartCommand implements Callable<Integer> {
             o.dataDir(dataDir);
         } else if (dev) {
             try {
-                o.dataDir(java.nio.file.Files.createTempDirectory("lb-dev-"));
+                devDataDir = java.nio.file.Files.createTempDirectory("lb-dev-");
+                o.dataDir(devDataDir);
             } catch (java.io.IOException e) {
                 err.println("lb: cannot create a temporary data directory: " + e.getMessage());
                 return ExitCodes.FAILURE;
@@ -141,6 +145,9 @@ final class BrokerStartCommand implements Callable<Integer> {
                 System.err.println("lb: shutting down: draining writers, checkpointing logs");
                 s.close();
                 System.err.printf("lb: stopped in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+                if (devDataDir != null) {
+                    removeTree(devDataDir);
+                }
             }
             stopped.countDown();
         }, "lb-shutdown");
@@ -190,6 +197,17 @@ final class BrokerStartCommand implements Callable<Integer> {
         row(out, "activity", c.get(ConfigKeys.ACTIVITY_STREAM_ENABLED) ? "on" : "off");
         out.printf("ready in %.2f s; stop with Ctrl-C%n", startMs / 1000.0);
         out.flush();
+    }
+
+    /** Deletes a --dev data directory; reports (and leaves) what cannot be deleted. */
+    private static void removeTree(Path dir) {
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            System.err.println("lb: could not remove the dev data directory " + dir + ": " + e.getMessage());
+        }
     }
 
     /** --dev: the context 'local' pointing at this broker, selected, and a line for scripts. */
