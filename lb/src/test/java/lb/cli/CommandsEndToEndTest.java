@@ -279,8 +279,16 @@ class CommandsEndToEndTest {
         assertTrue(ok(h.run("cluster", "health")).out().startsWith("healthy"));
         ok(h.run("cluster", "health", "--watch", "--exit-when-healthy"));
         ok(h.run("stream", "create", "act"));
-        String act = ok(h.run("activity", "tail", "earliest", "--to", "end")).out();
-        assertTrue(act.contains("CREATE_STREAM") && act.contains("act"), act);
+        // The broker publishes activity events asynchronously: read until the event is there.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String act = "";
+        while (!(act.contains("CREATE_STREAM") && act.contains("\"act\""))) {
+            assertTrue(System.nanoTime() < deadline, act);
+            act = ok(h.run("activity", "tail", "earliest", "--to", "end")).out();
+        }
+        JsonNode first = JSON.readTree(ok(h.run("activity", "tail", "earliest", "--to", "end", "--json")).out().lines()
+                .findFirst().orElseThrow());
+        assertEquals("CREATE_STREAM", first.path("op").asString());
     }
 
     @Test
