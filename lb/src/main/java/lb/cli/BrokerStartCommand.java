@@ -74,6 +74,13 @@ final class BrokerStartCommand implements Callable<Integer> {
     @Option(names = "--level", paramLabel = "LEVEL", description = "Log level: debug, info (default), warn, error.")
     String level;
 
+    @Option(names = "--dev", description = {"Development broker: embedded NATS, data in a new temporary directory "
+        + "(removed on a graceful stop); writes and selects the context 'local' and prints an LB_SERVERS line."})
+    boolean dev;
+
+    /** The temporary data directory of a --dev broker, removed after a graceful stop. */
+    private Path devDataDir;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -83,6 +90,17 @@ final class BrokerStartCommand implements Callable<Integer> {
         }
         if (dataDir != null) {
             o.dataDir(dataDir);
+        } else if (dev) {
+            try {
+                devDataDir = java.nio.file.Files.createTempDirectory("lb-dev-");
+                o.dataDir(devDataDir);
+            } catch (java.io.IOException e) {
+                err.println("lb: cannot create a temporary data directory: " + e.getMessage());
+                return ExitCodes.FAILURE;
+            }
+        }
+        if (dev && embeddedNats == null && natsServers == null) {
+            o.embeddedNats(true);
         }
         if (id != null) {
             o.serverId(id);
@@ -128,6 +146,9 @@ final class BrokerStartCommand implements Callable<Integer> {
                 System.err.println("lb: shutting down: draining writers, checkpointing logs");
                 s.close();
                 System.err.printf("lb: stopped in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+                if (devDataDir != null) {
+                    removeTree(devDataDir);
+                }
             }
             stopped.countDown();
         }, "lb-shutdown");
@@ -144,6 +165,9 @@ final class BrokerStartCommand implements Callable<Integer> {
         }
         running.set(server);
         banner(spec.commandLine().getOut(), server, cfg);
+        if (dev) {
+            devContext(spec.commandLine().getOut(), server);
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -173,6 +197,29 @@ final class BrokerStartCommand implements Callable<Integer> {
         row(out, "cursors", cursors > 0 ? "on (" + cursors + " partition" + (cursors == 1 ? "" : "s") + ")" : "off");
         row(out, "activity", c.get(ConfigKeys.ACTIVITY_STREAM_ENABLED) ? "on" : "off");
         out.printf("ready in %.2f s; stop with Ctrl-C%n", startMs / 1000.0);
+        out.flush();
+    }
+
+    /** Deletes a --dev data directory; reports (and leaves) what cannot be deleted. */
+    private static void removeTree(Path dir) {
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            System.err.println("lb: could not remove the dev data directory " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** --dev: the context 'local' pointing at this broker, selected, and a line for scripts. */
+    private void devContext(PrintWriter out, BrokerServer s) {
+        String addr = "127.0.0.1:" + s.port();
+        LbCommand root = (LbCommand) spec.root().userObject();
+        Contexts c = Contexts.of(root.io());
+        c.write("local", java.util.Map.of("servers", addr, "description", "lb broker start --dev"));
+        c.select("local");
+        out.println("context 'local' selected; for other tools:");
+        out.println("LB_SERVERS=" + addr);
         out.flush();
     }
 

@@ -1,6 +1,9 @@
 package lb.cli;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import lb.client.LiftbridgeClient;
 import lb.cli.position.PositionParser;
 import picocli.CommandLine.ITypeConverter;
@@ -9,33 +12,130 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * How commands reach the brokers (CLI.md "Global options"): seeds and the call deadline. A
- * picocli mixin, inherited by subcommands; {@link #connect()} opens a client only when a command
- * needs one, so quick commands stay fast.
+ * How commands reach the brokers (CLI.md "Global options"): seeds, call deadline and the
+ * context they may come from. A picocli mixin on the root, inherited by every subcommand.
+ *
+ * <p>One precedence rule for every setting: flag &gt; environment &gt; selected context &gt;
+ * built-in default; {@link #resolve(Io)} says which one won. {@link #connect(Io)} opens a
+ * client only when a command needs one, so quick commands stay fast.
  */
 public final class ConnectionOptions {
 
-    @Option(names = {"-s", "--servers"}, paramLabel = "HOST:PORT[,...]", split = ",",
-            scope = ScopeType.INHERIT, defaultValue = "${env:LB_SERVERS:-127.0.0.1:9292}",
-            description = "Brokers to contact (env LB_SERVERS; default ${DEFAULT-VALUE}).")
-    String[] servers;
+    static final String DEFAULT_SERVERS = "127.0.0.1:9292";
+    static final String DEFAULT_TIMEOUT = "5s";
+
+    @Option(names = {"-s", "--servers"}, paramLabel = "HOST:PORT[,...]", scope = ScopeType.INHERIT,
+            description = "Brokers to contact (env LB_SERVERS; default: context, then " + DEFAULT_SERVERS + ").")
+    String servers;
 
     @Option(names = "--timeout", paramLabel = "DURATION", scope = ScopeType.INHERIT,
-            defaultValue = "${env:LB_TIMEOUT:-5s}", converter = DurationConverter.class,
-            description = "Deadline of each broker call, e.g. 500ms, 5s, 1m (env LB_TIMEOUT; default ${DEFAULT-VALUE}).")
-    Duration timeout;
+            description = "Deadline of each broker call, e.g. 500ms, 5s, 1m (env LB_TIMEOUT; default: context, then "
+                    + DEFAULT_TIMEOUT + ").")
+    String timeout;
 
-    /** A client for the configured brokers; the caller closes it. */
-    public LiftbridgeClient connect() {
-        return LiftbridgeClient.builder().seeds(servers).timeout(timeout).ackTimeout(timeout).build();
+    @Option(names = "--context", paramLabel = "NAME", scope = ScopeType.INHERIT,
+            description = "Use this context instead of the selected one (env LB_CONTEXT).")
+    String context;
+
+    @Option(names = "--no-context", scope = ScopeType.INHERIT,
+            description = "Ignore contexts: flags, environment and defaults only.")
+    boolean noContext;
+
+    /** One effective setting and where it came from (flag, env NAME, context NAME, default). */
+    public record Setting(String name, String value, String source) {
     }
 
-    public String[] servers() {
-        return servers;
+    /** The effective settings: servers, timeout, context. */
+    public record Resolved(Setting servers, Setting timeout, Setting context) {
+        public List<Setting> all() {
+            return List.of(context, servers, timeout);
+        }
+
+        public Duration timeoutDuration() {
+            return new DurationConverter().convert(timeout.value());
+        }
+
+        public String[] seeds() {
+            return servers.value().split(",");
+        }
     }
 
-    public Duration timeout() {
-        return timeout;
+    /**
+     * Resolves the settings.
+     *
+     * @throws ContextNotFoundException when a named context does not exist
+     */
+    public Resolved resolve(Io io) {
+        Contexts store = Contexts.of(io);
+        Setting ctx;
+        if (noContext) {
+            ctx = new Setting("context", "", "--no-context");
+        } else if (context != null) {
+            ctx = new Setting("context", context, "flag --context");
+        } else if (io.env("LB_CONTEXT") != null) {
+            ctx = new Setting("context", io.env("LB_CONTEXT"), "env LB_CONTEXT");
+        } else {
+            String cur = store.current();
+            ctx = cur == null ? new Setting("context", "", "none selected")
+                    : new Setting("context", cur, "file " + store.dir().resolve("current"));
+        }
+        Map<String, String> values = Map.of();
+        if (!ctx.value().isEmpty()) {
+            values = store.read(ctx.value());
+            if (values == null) {
+                throw new ContextNotFoundException(ctx.value());
+            }
+        }
+        return new Resolved(
+                pick("servers", servers, io.env("LB_SERVERS"), "LB_SERVERS", values, ctx.value(), DEFAULT_SERVERS),
+                pick("timeout", timeout, io.env("LB_TIMEOUT"), "LB_TIMEOUT", values, ctx.value(), DEFAULT_TIMEOUT),
+                ctx);
+    }
+
+    private static Setting pick(String name, String flag, String env, String envName,
+                                Map<String, String> ctx, String ctxName, String dflt) {
+        if (flag != null) {
+            return new Setting(name, flag, "flag");
+        }
+        if (env != null) {
+            return new Setting(name, env, "env " + envName);
+        }
+        if (ctx.get(name) != null) {
+            return new Setting(name, ctx.get(name), "context " + ctxName);
+        }
+        return new Setting(name, dflt, "default");
+    }
+
+    /** A client for the resolved brokers; the caller closes it. */
+    public LiftbridgeClient connect(Io io) {
+        return connect(io, 0);
+    }
+
+    /** A client with at most {@code maxInFlight} async publishes outstanding (0: the default). */
+    public LiftbridgeClient connect(Io io, int maxInFlight) {
+        Resolved r = resolve(io);
+        List<String> seeds = new ArrayList<>();
+        for (String s : r.seeds()) {
+            if (!s.isBlank()) {
+                seeds.add(s.strip());
+            }
+        }
+        Duration t = r.timeoutDuration();
+        LiftbridgeClient.Builder b = LiftbridgeClient.builder().seeds(seeds.toArray(String[]::new))
+                .timeout(t).ackTimeout(t);
+        if (maxInFlight > 0) {
+            b.maxInFlight(maxInFlight);
+        }
+        return b.build();
+    }
+
+    /** A named context that does not exist (exit code 3). */
+    public static final class ContextNotFoundException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ContextNotFoundException(String name) {
+            super("no such context: " + name + " (see 'lb context list')");
+        }
     }
 
     /** Parses {@code 500ms}, {@code 5s}, {@code 1m30s}, {@code 2h}; a usage error otherwise. */

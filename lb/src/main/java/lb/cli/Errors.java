@@ -8,12 +8,15 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * The one place where failures become CLI exit codes (CLI.md "Exit codes") and one-line
- * messages; {@code --debug} (or LB_DEBUG=1) adds the stack trace.
+ * messages; LB_DEBUG=1 adds the stack trace.
  */
 final class Errors implements IExecutionExceptionHandler {
 
     /** The exit code for a client failure. */
     static int exitCode(LiftbridgeException e) {
+        if (e == null) {
+            return ExitCodes.FAILURE;
+        }
         return switch (e.kind()) {
             case NO_SUCH_STREAM, NO_SUCH_PARTITION, STREAM_DELETED -> ExitCodes.NOT_FOUND;
             case UNAVAILABLE, DEADLINE_EXCEEDED, ACK_TIMEOUT -> ExitCodes.UNAVAILABLE;
@@ -26,19 +29,25 @@ final class Errors implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
         PrintWriter err = cl.getErr();
+        int code;
         if (ex instanceof LiftbridgeException le) {
-            err.println("lb: " + le.getMessage());
-            debug(ex, err);
-            return exitCode(le);
+            code = exitCode(le);
+        } else if (ex instanceof UsageException || ex instanceof CommandLine.TypeConversionException
+                || ex instanceof CommandLine.ParameterException) {
+            code = ExitCodes.USAGE;
+        } else if (ex instanceof ConnectionOptions.ContextNotFoundException) {
+            code = ExitCodes.NOT_FOUND;
+        } else {
+            code = ExitCodes.FAILURE;
         }
         err.println("lb: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
-        debug(ex, err);
-        return ExitCodes.FAILURE;
-    }
-
-    private static void debug(Exception ex, PrintWriter err) {
+        if (code == ExitCodes.USAGE) {
+            err.println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
+        }
         if ("1".equals(System.getenv("LB_DEBUG"))) {
             ex.printStackTrace(err);
         }
+        err.flush();
+        return code;
     }
 }

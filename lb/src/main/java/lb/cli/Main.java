@@ -12,21 +12,44 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // Fast path: scripts call this to probe the install; building the command tree costs
+            // more than everything else together.
+            System.out.println(BuildInfo.load().line());
+            System.exit(ExitCodes.OK);
+        }
+        Io io = Io.system();
+        int code = run(io, args);
+        io.out.flush();
+        System.exit(code);
     }
 
-    /** Runs one command line and returns its exit code; used by tests without exiting the JVM. */
+    /** Runs one command line with the process's streams and returns its exit code. */
     public static int run(String... args) {
-        return newCommandLine().execute(args);
+        return run(Io.system(), args);
+    }
+
+    /** Runs one command line with {@code io} and returns its exit code; used by tests and the shell. */
+    public static int run(Io io, String... args) {
+        return newCommandLine(io).execute(args);
+    }
+
+    /** The full command tree with the process's streams. */
+    public static CommandLine newCommandLine() {
+        return newCommandLine(Io.system());
     }
 
     /** The full command tree, configured as every entry point (main, tests, shell) uses it. */
-    public static CommandLine newCommandLine() {
-        CommandLine cl = new CommandLine(new LbCommand());
+    public static CommandLine newCommandLine(Io io) {
+        CommandLine cl = new CommandLine(new LbCommand(io));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setAbbreviatedOptionsAllowed(false);
         cl.setAbbreviatedSubcommandsAllowed(false);
         cl.setExecutionExceptionHandler(new Errors());
+        cl.setOut(io.outWriter());
+        cl.setErr(io.errWriter());
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(io.color(io.outTty)
+                ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         withExitCodeHelp(cl);
         return cl;
     }

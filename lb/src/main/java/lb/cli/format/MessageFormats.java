@@ -14,7 +14,7 @@ public final class MessageFormats {
 
     /** The names accepted by {@code --format} for messages, besides templates. */
     public static final String NAMES = "pretty, raw, json, jsonl, or a template with % tokens "
-            + "(see 'lb help formats')";
+            + "(see lb replay --help)";
 
     private MessageFormats() {
     }

@@ -1,0 +1,83 @@
+package lb.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import lb.client.LiftbridgeClient;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * What every lb subcommand shares: the run's {@link Io}, the global options and a client opened
+ * on first use and closed when the command ends. Runs on the caller's thread.
+ */
+abstract class BaseCommand implements Callable<Integer> {
+
+    /**
+     * gRPC logs routine events of cancelled calls (e.g. "Received data on closed stream" after a
+     * broken pipe or Ctrl-C) at INFO on stderr; a command line shows warnings only. Held here so
+     * the configured logger is not collected.
+     */
+    private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
+
+    @Spec
+    CommandSpec spec;
+
+    private LiftbridgeClient client;
+    /** Async publishes allowed in flight by the client (0: its default); set before {@link #client()}. */
+    int maxInFlight;
+
+    LbCommand root() {
+        return (LbCommand) spec.root().userObject();
+    }
+
+    Io io() {
+        return root().io();
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    boolean quiet() {
+        return root().quiet;
+    }
+
+    /** The client, connected on first use. */
+    LiftbridgeClient client() {
+        if (client == null) {
+            client = root().connection.connect(io(), maxInFlight);
+        }
+        return client;
+    }
+
+    @Override
+    public final Integer call() throws Exception {
+        if (GRPC_LOG.getLevel() == null) {
+            GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
+        }
+        try {
+            return execute();
+        } finally {
+            if (client != null) {
+                client.close();
+            }
+            out().flush();
+            io().out.flush();
+        }
+    }
+
+    /** Runs the command; returns its exit code. */
+    abstract int execute() throws Exception;
+
+    /** Prints a status line on stderr unless --quiet. */
+    void status(String fmt, Object... args) {
+        if (!quiet()) {
+            err().printf("lb: " + fmt + "%n", args);
+            err().flush();
+        }
+    }
+}

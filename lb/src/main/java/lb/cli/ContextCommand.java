@@ -1,0 +1,190 @@
+package lb.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** {@code lb context}: named connection settings (see {@link Contexts}). */
+@Command(name = "context", aliases = "ctx", mixinStandardHelpOptions = true,
+        description = {"Named connection settings. Precedence for every setting: flag > environment > "
+            + "selected context > default.", "Stored in $XDG_CONFIG_HOME/lb/contexts/NAME.yaml (default ~/.config)."},
+        subcommands = {ContextCommand.Add.class, ContextCommand.Use.class, ContextCommand.ListCmd.class,
+            ContextCommand.Show.class, ContextCommand.Rm.class, ContextCommand.Current.class})
+final class ContextCommand {
+
+    /** {@code lb context add}. */
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Create or replace a context from the global flags: lb context add prod -s b1:9292,b2:9292 --timeout 3s")
+    static final class Add extends BaseCommand {
+        @Parameters(paramLabel = "NAME", description = "Context name.")
+        String name;
+        @Option(names = "--description", paramLabel = "TEXT", description = "What this context is for.")
+        String description;
+        @Option(names = "--select", description = "Also select it.")
+        boolean select;
+
+        @Override
+        int execute() {
+            String servers = root().connection.servers;
+            String timeout = root().connection.timeout;
+            if (servers == null) {
+                throw new UsageException("give the context's brokers with -s/--servers HOST:PORT[,...]");
+            }
+            try {
+                Contexts.checkName(name);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            if (timeout != null) {
+                new ConnectionOptions.DurationConverter().convert(timeout);
+            }
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("servers", servers);
+            if (timeout != null) {
+                m.put("timeout", timeout);
+            }
+            if (description != null) {
+                m.put("description", description);
+            }
+            Contexts c = Contexts.of(io());
+            c.write(name, m);
+            if (select) {
+                c.select(name);
+            }
+            status("saved context %s%s", name, select ? " and selected it" : "");
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code lb context use}. */
+    @Command(name = "use", aliases = "select", description = "Select a context for later commands.", mixinStandardHelpOptions = true)
+    static final class Use extends BaseCommand {
+        @Parameters(paramLabel = "NAME", description = "Context name.")
+        String name;
+
+        @Override
+        int execute() {
+            Contexts c = Contexts.of(io());
+            if (!c.exists(name)) {
+                throw new ConnectionOptions.ContextNotFoundException(name);
+            }
+            c.select(name);
+            status("using context %s", name);
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code lb context list}. */
+    @Command(name = "list", aliases = "ls", description = "List contexts; * marks the selected one.", mixinStandardHelpOptions = true)
+    static final class ListCmd extends BaseCommand {
+        @Mixin
+        Output output;
+
+        @Override
+        int execute() {
+            Contexts c = Contexts.of(io());
+            String cur = c.current();
+            if (output.isJson()) {
+                ArrayNode a = Output.json().createArrayNode();
+                for (String n : c.names()) {
+                    ObjectNode o = a.addObject().put("name", n).put("selected", n.equals(cur));
+                    c.read(n).forEach(o::put);
+                }
+                Output.printJson(out(), a);
+                return ExitCodes.OK;
+            }
+            Output.Table t = new Output.Table("", "NAME", "SERVERS", "DESCRIPTION");
+            for (String n : c.names()) {
+                Map<String, String> m = c.read(n);
+                t.row(n.equals(cur) ? "*" : "", n, m.getOrDefault("servers", ""), m.getOrDefault("description", ""));
+            }
+            t.print(out(), false);
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code lb context show}. */
+    @Command(name = "show", description = "Show a context, or with --resolved every effective setting and its source.",
+            mixinStandardHelpOptions = true)
+    static final class Show extends BaseCommand {
+        @Parameters(paramLabel = "NAME", arity = "0..1", description = "Context (default: the selected one).")
+        String name;
+        @Option(names = "--resolved", description = "Effective settings after flags, environment and context, with sources.")
+        boolean resolved;
+        @Mixin
+        Output output;
+
+        @Override
+        int execute() {
+            if (resolved) {
+                ConnectionOptions.Resolved r = root().connection.resolve(io());
+                if (output.isJson()) {
+                    ObjectNode o = Output.object();
+                    for (ConnectionOptions.Setting s : r.all()) {
+                        o.putObject(s.name()).put("value", s.value()).put("source", s.source());
+                    }
+                    Output.printJson(out(), o);
+                } else {
+                    Output.Table t = new Output.Table("SETTING", "VALUE", "SOURCE");
+                    r.all().forEach(s -> t.row(s.name(), s.value().isEmpty() ? "-" : s.value(), s.source()));
+                    t.print(out(), false);
+                }
+                return ExitCodes.OK;
+            }
+            Contexts c = Contexts.of(io());
+            String n = name != null ? name : c.current();
+            if (n == null) {
+                err().println("lb: no context selected (see 'lb context use')");
+                return ExitCodes.NOT_FOUND;
+            }
+            Map<String, String> m = c.read(n);
+            if (m == null) {
+                throw new ConnectionOptions.ContextNotFoundException(n);
+            }
+            if (output.isJson()) {
+                ObjectNode o = Output.object().put("name", n);
+                m.forEach(o::put);
+                Output.printJson(out(), o);
+            } else {
+                out().println("name: " + n);
+                m.forEach((k, v) -> out().println(k + ": " + v));
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code lb context rm}. */
+    @Command(name = "rm", aliases = "remove", description = "Remove a context.", mixinStandardHelpOptions = true)
+    static final class Rm extends BaseCommand {
+        @Parameters(paramLabel = "NAME", description = "Context name.")
+        String name;
+
+        @Override
+        int execute() {
+            if (!Contexts.of(io()).remove(name)) {
+                throw new ConnectionOptions.ContextNotFoundException(name);
+            }
+            status("removed context %s", name);
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code lb context current}. */
+    @Command(name = "current", description = "Print the selected context's name.", mixinStandardHelpOptions = true)
+    static final class Current extends BaseCommand {
+        @Override
+        int execute() {
+            String cur = Contexts.of(io()).current();
+            if (cur == null) {
+                return ExitCodes.NOT_FOUND;
+            }
+            out().println(cur);
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package lb.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jline.terminal.Terminal;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * lb shell driven through JLine's external (virtual) terminal: keystrokes go in through a pipe,
+ * the screen comes out as bytes. Proves completion of a live stream name, Ctrl-C out of a tail
+ * back to the prompt, history on disk, and exit.
+ */
+@org.junit.jupiter.api.Timeout(90)
+class ShellTest {
+
+    @TempDir
+    static Path dir;
+    static CliHarness h;
+
+    @BeforeAll
+    static void start() throws Exception {
+        h = new CliHarness(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        h.close();
+    }
+
+    /** A thread-safe growing screen buffer. */
+    static final class Screen extends OutputStream {
+        private final ByteArrayOutputStream b = new ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int c) {
+            b.write(c);
+        }
+
+        @Override
+        public synchronized void write(byte[] a, int off, int len) {
+            b.write(a, off, len);
+        }
+
+        synchronized String text() {
+            return b.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    static void await(String what, Supplier<Boolean> cond, Screen screen) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!cond.get()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what + "; screen:\n" + screen.text());
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void completesLiveStreamNamesAndCtrlCStopsTail() throws Exception {
+        assertEquals(0, h.run("stream", "create", "shellstream-xyz", "-p", "2").code());
+        PipedOutputStream keys = new PipedOutputStream();
+        PipedInputStream in = new PipedInputStream(keys, 1 << 16);
+        Screen screen = new Screen();
+        // ExternalTerminal: JLine's line discipline in Java, so Ctrl-C raises INT in this JVM
+        // (TerminalBuilder would open a real pty, whose SIGINT goes to another process group).
+        Terminal t = new org.jline.terminal.impl.ExternalTerminal("lb-test", "xterm", in, screen, StandardCharsets.UTF_8);
+        t.setSize(new org.jline.terminal.Size(160, 40));
+        // What a real terminal has: Ctrl-C is VINTR and raises SIGINT while a command runs.
+        org.jline.terminal.Attributes attrs = t.getAttributes();
+        attrs.setControlChar(org.jline.terminal.Attributes.ControlChar.VINTR, 3);
+        attrs.setLocalFlag(org.jline.terminal.Attributes.LocalFlag.ISIG, true);
+        t.setAttributes(attrs);
+        Io io = h.io(new byte[0], new ByteArrayOutputStream(), new ByteArrayOutputStream());
+        var cl = Main.newCommandLine(io);
+        ShellCommand shell = (ShellCommand) cl.getSubcommands().get("shell").getCommand();
+        Path history = dir.resolve("state/lb/history");
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return shell.runShell(t, history);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await("the prompt", () -> prompts(screen.text()) > 0, screen);
+        // Completion uses the shell's metadata cache; the prompt says when it has answered.
+        long ready = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!screen.text().contains("1/1> ")) {
+            assertTrue(System.nanoTime() < ready, "the shell never reached the broker:\n" + screen.text());
+            type(keys, "\r");
+            Thread.sleep(500);
+        }
+        // Tab completes the live stream name; Enter runs describe.
+        type(keys, "stream describe shellstr\t");
+        await("completion", () -> screen.text().contains("shellstream-xyz"), screen);
+        type(keys, "\r");
+        await("describe output", () -> screen.text().contains("PARTITION"), screen);
+        // Partitions of the stream on the line complete too.
+        type(keys, "tail shellstream-xyz -p \t");
+        await("partition candidates", () -> screen.text().contains("0") && screen.text().contains("1"), screen);
+        type(keys, "\u0015"); // Ctrl-U: clear the line
+        type(keys, "tail shellstream-xyz -p 1\r");
+        Thread.sleep(300);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!screen.text().contains("shell-ping")) {
+            assertTrue(System.nanoTime() < deadline, "tail printed nothing:\n" + screen.text());
+            assertEquals(0, h.run("publish", "shellstream-xyz", "-p", "1", "shell-ping").code());
+            Thread.sleep(200);
+        }
+        type(keys, "\u0003");
+        await("Ctrl-C to stop the tail", () -> screen.text().contains("interrupted after"), screen);
+        int prompts = prompts(screen.text());
+        type(keys, "version\r");
+        await("a prompt after the tail", () -> prompts(screen.text()) > prompts, screen);
+        type(keys, "exit\r");
+        run.get(30, TimeUnit.SECONDS);
+        String hist = Files.readString(history);
+        assertTrue(hist.contains("stream describe shellstream-xyz"), hist);
+        t.close();
+    }
+
+    /** Prompts shown so far: "lb [CONTEXT ]1/1> ", or "down"/"?" before the broker first answers. */
+    static int prompts(String screen) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("lb (\\S+ )?(\\d+/\\d+|down|\\?)> ").matcher(screen);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    static void type(OutputStream keys, String s) throws Exception {
+        keys.write(s.getBytes(StandardCharsets.UTF_8));
+        keys.flush();
+    }
+}
