@@ -166,6 +166,7 @@ function _complete_lb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} replay" ];    then _picocli_lb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} get" ];    then _picocli_lb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cursor" ];    then _picocli_lb; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} group" ];    then _picocli_lb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} activity" ];    then _picocli_lb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context" ];    then _picocli_lb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx" ];    then _picocli_lb; return $?; fi
@@ -190,6 +191,10 @@ function _complete_lb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cursor set" ];    then _picocli_lb_cursor; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cursor list" ];    then _picocli_lb_cursor; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cursor ls" ];    then _picocli_lb_cursor; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} group list" ];    then _picocli_lb_group; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} group ls" ];    then _picocli_lb_group; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} group describe" ];    then _picocli_lb_group; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} group seek" ];    then _picocli_lb_group; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} activity tail" ];    then _picocli_lb_activity; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context add" ];    then _picocli_lb_context; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context use" ];    then _picocli_lb_context; return $?; fi
@@ -224,95 +229,105 @@ function _complete_lb() {
   local cmds9=(replay)
   local cmds10=(get)
   local cmds11=(cursor)
-  local cmds12=(activity)
-  local cmds13=(context)
-  local cmds14=(ctx)
-  local cmds15=(shell)
-  local cmds16=(completion)
-  local cmds17=(docs)
-  local cmds18=(version)
-  local cmds19=(help)
-  local cmds20=(broker start)
-  local cmds21=(cluster info)
-  local cmds22=(cluster health)
-  local cmds23=(stream create)
-  local cmds24=(stream list)
-  local cmds25=(stream ls)
-  local cmds26=(stream describe)
-  local cmds27=(stream info)
-  local cmds28=(stream delete)
-  local cmds29=(stream rm)
-  local cmds30=(stream pause)
-  local cmds31=(stream readonly)
-  local cmds32=(cursor get)
-  local cmds33=(cursor set)
-  local cmds34=(cursor list)
-  local cmds35=(cursor ls)
-  local cmds36=(activity tail)
-  local cmds37=(context add)
-  local cmds38=(context use)
-  local cmds39=(context select)
-  local cmds40=(context list)
-  local cmds41=(context ls)
-  local cmds42=(context show)
-  local cmds43=(context rm)
-  local cmds44=(context remove)
-  local cmds45=(context current)
-  local cmds46=(ctx add)
-  local cmds47=(ctx use)
-  local cmds48=(ctx select)
-  local cmds49=(ctx list)
-  local cmds50=(ctx ls)
-  local cmds51=(ctx show)
-  local cmds52=(ctx rm)
-  local cmds53=(ctx remove)
-  local cmds54=(ctx current)
-  local cmds55=(docs man)
+  local cmds12=(group)
+  local cmds13=(activity)
+  local cmds14=(context)
+  local cmds15=(ctx)
+  local cmds16=(shell)
+  local cmds17=(completion)
+  local cmds18=(docs)
+  local cmds19=(version)
+  local cmds20=(help)
+  local cmds21=(broker start)
+  local cmds22=(cluster info)
+  local cmds23=(cluster health)
+  local cmds24=(stream create)
+  local cmds25=(stream list)
+  local cmds26=(stream ls)
+  local cmds27=(stream describe)
+  local cmds28=(stream info)
+  local cmds29=(stream delete)
+  local cmds30=(stream rm)
+  local cmds31=(stream pause)
+  local cmds32=(stream readonly)
+  local cmds33=(cursor get)
+  local cmds34=(cursor set)
+  local cmds35=(cursor list)
+  local cmds36=(cursor ls)
+  local cmds37=(group list)
+  local cmds38=(group ls)
+  local cmds39=(group describe)
+  local cmds40=(group seek)
+  local cmds41=(activity tail)
+  local cmds42=(context add)
+  local cmds43=(context use)
+  local cmds44=(context select)
+  local cmds45=(context list)
+  local cmds46=(context ls)
+  local cmds47=(context show)
+  local cmds48=(context rm)
+  local cmds49=(context remove)
+  local cmds50=(context current)
+  local cmds51=(ctx add)
+  local cmds52=(ctx use)
+  local cmds53=(ctx select)
+  local cmds54=(ctx list)
+  local cmds55=(ctx ls)
+  local cmds56=(ctx show)
+  local cmds57=(ctx rm)
+  local cmds58=(ctx remove)
+  local cmds59=(ctx current)
+  local cmds60=(docs man)
 
-  if CompWordsContainsArray "${cmds55[@]}"; then _picocli_lb_docs_man; return $?; fi
-  if CompWordsContainsArray "${cmds54[@]}"; then _picocli_lb_ctx_current; return $?; fi
-  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_lb_ctx_remove; return $?; fi
-  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_lb_ctx_rm; return $?; fi
-  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_lb_ctx_show; return $?; fi
-  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_lb_ctx_ls; return $?; fi
-  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_lb_ctx_list; return $?; fi
-  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_lb_ctx_select; return $?; fi
-  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_lb_ctx_use; return $?; fi
-  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_lb_ctx_add; return $?; fi
-  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_lb_context_current; return $?; fi
-  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_lb_context_remove; return $?; fi
-  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_lb_context_rm; return $?; fi
-  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_lb_context_show; return $?; fi
-  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_lb_context_ls; return $?; fi
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_lb_context_list; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_lb_context_select; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_lb_context_use; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_lb_context_add; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_lb_activity_tail; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_lb_cursor_ls; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_lb_cursor_list; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_lb_cursor_set; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_lb_cursor_get; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_lb_stream_readonly; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_lb_stream_pause; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_lb_stream_rm; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_lb_stream_delete; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_lb_stream_info; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_lb_stream_describe; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_lb_stream_ls; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_lb_stream_list; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_lb_stream_create; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_lb_cluster_health; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_lb_cluster_info; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_lb_broker_start; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_lb_help; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_lb_version; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_lb_docs; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_lb_completion; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_lb_shell; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_lb_ctx; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_lb_context; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_lb_activity; return $?; fi
+  if CompWordsContainsArray "${cmds60[@]}"; then _picocli_lb_docs_man; return $?; fi
+  if CompWordsContainsArray "${cmds59[@]}"; then _picocli_lb_ctx_current; return $?; fi
+  if CompWordsContainsArray "${cmds58[@]}"; then _picocli_lb_ctx_remove; return $?; fi
+  if CompWordsContainsArray "${cmds57[@]}"; then _picocli_lb_ctx_rm; return $?; fi
+  if CompWordsContainsArray "${cmds56[@]}"; then _picocli_lb_ctx_show; return $?; fi
+  if CompWordsContainsArray "${cmds55[@]}"; then _picocli_lb_ctx_ls; return $?; fi
+  if CompWordsContainsArray "${cmds54[@]}"; then _picocli_lb_ctx_list; return $?; fi
+  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_lb_ctx_select; return $?; fi
+  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_lb_ctx_use; return $?; fi
+  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_lb_ctx_add; return $?; fi
+  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_lb_context_current; return $?; fi
+  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_lb_context_remove; return $?; fi
+  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_lb_context_rm; return $?; fi
+  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_lb_context_show; return $?; fi
+  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_lb_context_ls; return $?; fi
+  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_lb_context_list; return $?; fi
+  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_lb_context_select; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_lb_context_use; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_lb_context_add; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_lb_activity_tail; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_lb_group_seek; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_lb_group_describe; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_lb_group_ls; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_lb_group_list; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_lb_cursor_ls; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_lb_cursor_list; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_lb_cursor_set; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_lb_cursor_get; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_lb_stream_readonly; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_lb_stream_pause; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_lb_stream_rm; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_lb_stream_delete; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_lb_stream_info; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_lb_stream_describe; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_lb_stream_ls; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_lb_stream_list; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_lb_stream_create; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_lb_cluster_health; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_lb_cluster_info; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_lb_broker_start; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_lb_help; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_lb_version; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_lb_docs; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_lb_completion; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_lb_shell; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_lb_ctx; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_lb_context; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_lb_activity; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_lb_group; return $?; fi
   if CompWordsContainsArray "${cmds11[@]}"; then _picocli_lb_cursor; return $?; fi
   if CompWordsContainsArray "${cmds10[@]}"; then _picocli_lb_get; return $?; fi
   if CompWordsContainsArray "${cmds9[@]}"; then _picocli_lb_replay; return $?; fi
@@ -336,7 +351,7 @@ function _picocli_lb() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="broker cluster stream publish pub produce tail sub consume replay get cursor activity context ctx shell completion docs version help"
+  local commands="broker cluster stream publish pub produce tail sub consume replay get cursor group activity context ctx shell completion docs version help"
   local flag_opts="'--no-context' '-q' '--quiet' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
@@ -1086,6 +1101,42 @@ function _picocli_lb_cursor() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `group` subcommand.
+function _picocli_lb_group() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="list ls describe seek"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `activity` subcommand.
 function _picocli_lb_activity() {
   # Get completion data
@@ -1344,7 +1395,7 @@ function _picocli_lb_help() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="broker cluster stream publish tail replay get cursor activity context shell completion docs version"
+  local commands="broker cluster stream publish tail replay get cursor group activity context shell completion docs version"
   local flag_opts="'-h' '--help' '--no-context' '-q' '--quiet' '--no-color'"
   local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
@@ -2045,6 +2096,156 @@ function _picocli_lb_cursor_ls() {
       return
       ;;
     '--format')
+      return
+      ;;
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `list` subcommand.
+function _picocli_lb_group_list() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `ls` subcommand.
+function _picocli_lb_group_ls() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `describe` subcommand.
+function _picocli_lb_group_describe() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '--lag-only' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `seek` subcommand.
+function _picocli_lb_group_seek() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--dry-run' '--execute' '--force' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--to' '--stream' '-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--to')
+      return
+      ;;
+    '--stream')
       return
       ;;
     '-s'|'--servers')

@@ -60,6 +60,14 @@ public final class LbCommand implements Runnable {
         this.io = io;
     }
 
+    /**
+     * A client for the brokers the global options resolve to (flag > env > context > default),
+     * for commands outside this package; the caller closes it.
+     */
+    public lb.client.LiftbridgeClient connect() {
+        return connection.connect(io);
+    }
+
     public Io io() {
         return io;
     }

@@ -6,11 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import lb.cli.ConnectionOptions;
+import lb.cli.LbCommand;
 import lb.cli.ExitCodes;
 import lb.client.LiftbridgeClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,8 +22,6 @@ import picocli.CommandLine.Spec;
 final class GroupDescribeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Mixin
-    ConnectionOptions connection;
     @Parameters(paramLabel = "GROUP")
     String group;
     @Option(names = "--json", description = "Print a JSON object.")
@@ -35,7 +32,7 @@ final class GroupDescribeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (LiftbridgeClient client = connection.connect()) {
+        try (LiftbridgeClient client = ((LbCommand) spec.root().userObject()).connect()) {
             GroupInspector.Description d = new GroupInspector(client, GroupCommand.READ_TIMEOUT).describe(group);
             if (!d.exists() && d.partitions().isEmpty()) {
                 spec.commandLine().getErr().println("lb: no such consumer group: " + group);

@@ -6,11 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import lb.cli.ConnectionOptions;
+import lb.cli.LbCommand;
 import lb.cli.ExitCodes;
 import lb.client.LiftbridgeClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -21,15 +20,13 @@ import picocli.CommandLine.Spec;
 final class GroupListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Mixin
-    ConnectionOptions connection;
     @Option(names = "--json", description = "Print a JSON array.")
     boolean json;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (LiftbridgeClient client = connection.connect()) {
+        try (LiftbridgeClient client = ((LbCommand) spec.root().userObject()).connect()) {
             List<GroupInspector.Summary> groups = new GroupInspector(client, GroupCommand.READ_TIMEOUT).list();
             if (json) {
                 List<Map<String, Object>> rows = new ArrayList<>();

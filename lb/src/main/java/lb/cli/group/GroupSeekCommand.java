@@ -6,14 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import lb.cli.ConnectionOptions;
+import lb.cli.LbCommand;
 import lb.cli.ExitCodes;
 import lb.cli.position.Position;
 import lb.cli.position.PositionException;
 import lb.cli.position.PositionParser;
 import lb.client.LiftbridgeClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,8 +25,6 @@ import picocli.CommandLine.Spec;
 final class GroupSeekCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Mixin
-    ConnectionOptions connection;
     @Parameters(paramLabel = "GROUP")
     String group;
     @Option(names = "--to", required = true, paramLabel = "POS",
@@ -60,7 +57,7 @@ final class GroupSeekCommand implements Callable<Integer> {
             err.println("lb: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        try (LiftbridgeClient client = connection.connect()) {
+        try (LiftbridgeClient client = ((LbCommand) spec.root().userObject()).connect()) {
             GroupInspector inspector = new GroupInspector(client, GroupCommand.READ_TIMEOUT);
             GroupInspector.Description d = inspector.describe(group);
             List<String> names = streams;
