@@ -731,7 +731,7 @@ function _picocli_lb_tail() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '-s' '--servers' '--timeout' '--context' '--color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -770,6 +770,15 @@ function _picocli_lb_tail() {
       return
       ;;
     '--exit-empty')
+      return
+      ;;
+    '--group')
+      return
+      ;;
+    '--consumer-id')
+      return
+      ;;
+    '--checkpoint-interval')
       return
       ;;
     '-s'|'--servers')
@@ -803,7 +812,7 @@ function _picocli_lb_sub() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '-s' '--servers' '--timeout' '--context' '--color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -842,6 +851,15 @@ function _picocli_lb_sub() {
       return
       ;;
     '--exit-empty')
+      return
+      ;;
+    '--group')
+      return
+      ;;
+    '--consumer-id')
+      return
+      ;;
+    '--checkpoint-interval')
       return
       ;;
     '-s'|'--servers')
@@ -875,7 +893,7 @@ function _picocli_lb_consume() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '-s' '--servers' '--timeout' '--context' '--color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -914,6 +932,15 @@ function _picocli_lb_consume() {
       return
       ;;
     '--exit-empty')
+      return
+      ;;
+    '--group')
+      return
+      ;;
+    '--consumer-id')
+      return
+      ;;
+    '--checkpoint-interval')
       return
       ;;
     '-s'|'--servers')
