@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = LbCommand.Version.class,
         description = "Liftbridge in Java: a durable, replicated, partitioned message log for NATS.",
-        subcommands = {BrokerCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BrokerCommand.class, lb.cli.bench.BenchCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class LbCommand implements Runnable {
 
     @Spec
