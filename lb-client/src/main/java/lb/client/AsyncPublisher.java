@@ -53,22 +53,13 @@ final class AsyncPublisher implements AutoCloseable {
         this.permits = new Semaphore(maxInFlight);
         this.idPrefix = "lb-" + ProcessHandle.current().pid() + "-" + STREAMS.incrementAndGet() + "-";
         ResponseHandler handler = new ResponseHandler();
-        APIGrpc.newStub(channel).withExecutor(MoreDirect.INSTANCE).publishAsync(handler);
+        APIGrpc.newStub(channel).withExecutor(DirectExecutor.INSTANCE).publishAsync(handler);
         this.requests = handler.requests;
         long period = Math.clamp(ackTimeout.toNanos() / 8, TimeUnit.MILLISECONDS.toNanos(10),
                 TimeUnit.SECONDS.toNanos(1));
         this.sweeper = TIMER.scheduleWithFixedDelay(this::expireOverdue, period, period, TimeUnit.NANOSECONDS);
     }
 
-    /** Runs tasks on the calling thread (gRPC's direct executor, without a Guava dependency). */
-    private enum MoreDirect implements java.util.concurrent.Executor {
-        INSTANCE;
-
-        @Override
-        public void execute(Runnable r) {
-            r.run();
-        }
-    }
 
     boolean isBroken() {
         return broken;
