@@ -188,7 +188,8 @@ final class JetStreamTarget implements Target {
                 if (seq >= last) {
                     ended = true;
                 }
-                return new Delivery(seq, m.getData());
+                byte[] data = m.getData();
+                return new Delivery(seq, java.nio.ByteBuffer.wrap(data == null ? new byte[0] : data).asReadOnlyBuffer());
             }
 
             @Override

@@ -117,7 +117,7 @@ final class LbTarget implements Target {
             @Override
             public Delivery poll(Duration t) throws InterruptedException {
                 Api.Message m = s.poll(t);
-                return m == null ? null : new Delivery(m.getOffset(), m.getValue().toByteArray());
+                return m == null ? null : new Delivery(m.getOffset(), m.getValue().asReadOnlyByteBuffer());
             }
 
             @Override

@@ -67,8 +67,11 @@ interface Target extends AutoCloseable {
         void close();
     }
 
-    /** One received message; {@code offset} is the partition offset (JetStream: sequence). */
-    record Delivery(long offset, byte[] value) {
+    /**
+     * One received message; {@code offset} is the partition offset (JetStream: sequence) and
+     * {@code value} a read-only view of its value, not a copy.
+     */
+    record Delivery(long offset, java.nio.ByteBuffer value) {
     }
 
     /** Reads one partition. Used by one thread. */

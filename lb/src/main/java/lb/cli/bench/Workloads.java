@@ -231,7 +231,7 @@ final class Workloads {
                             }
                             prev = d.offset();
                             read++;
-                            m.recordRead(partition, d.value().length);
+                            m.recordRead(partition, d.value().remaining());
                         }
                     } catch (Throwable e) {
                         failure.compareAndSet(null, e);
@@ -284,10 +284,15 @@ final class Workloads {
                                 continue;
                             }
                             long now = System.nanoTime();
-                            ByteBuffer b = ByteBuffer.wrap(d.value());
-                            long sentNs = b.getLong();
-                            long token = b.getLong();
-                            m.record(token, now - sentNs, d.value().length);
+                            ByteBuffer b = d.value();
+                            if (b.remaining() < 16) {
+                                m.error(new IllegalStateException("a " + b.remaining()
+                                        + "-byte message that this e2e run did not send (offset " + d.offset() + ")"));
+                                continue;
+                            }
+                            long sentNs = b.getLong(b.position());
+                            long token = b.getLong(b.position() + 8);
+                            m.record(token, now - sentNs, b.remaining());
                         }
                     } catch (Throwable e) {
                         failure.compareAndSet(null, e);
