@@ -20,13 +20,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * One PublishAsync stream: sends publishes as they come, matches responses to them by
  * correlation id, bounds the number outstanding and times each out.
  *
- * <p>Threads: any thread may publish (sends are serialised by a lock, as gRPC requires); gRPC's
- * executor delivers responses; one shared daemon timer expires acks.
+ * <p>Threads: any thread may publish (sends are serialised by a lock, as gRPC requires).
+ * Responses are handled on the transport's thread (direct executor: the handler never blocks),
+ * so futures complete there, and their callbacks run there unless attached later. Responses are
+ * requested in batches ({@link #RESPONSE_BATCH}) rather than one at a time. One shared daemon
+ * timer sweeps each stream for expired acks every {@code ackTimeout / 8} (10 ms to 1 s), instead
+ * of a timer task per publish: an ack fails between {@code ackTimeout} and 1.125 x that after
+ * its publish.
  */
 final class AsyncPublisher implements AutoCloseable {
 
     private static final ScheduledThreadPoolExecutor TIMER = timer();
     private static final AtomicLong STREAMS = new AtomicLong();
+    /** Responses requested from the transport at a time. */
+    static final int RESPONSE_BATCH = 256;
 
     private final Semaphore permits;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
@@ -35,9 +42,10 @@ final class AsyncPublisher implements AutoCloseable {
     private final String idPrefix;
     private final AtomicLong ids = new AtomicLong();
     private final ClientCallStreamObserver<Api.PublishRequest> requests;
+    private final ScheduledFuture<?> sweeper;
     private volatile boolean broken;
 
-    private record Pending(CompletableFuture<Api.Ack> future, ScheduledFuture<?> timeout) {
+    private record Pending(CompletableFuture<Api.Ack> future, long deadlineNanos) {
     }
 
     AsyncPublisher(ManagedChannel channel, Duration ackTimeout, int maxInFlight) {
@@ -45,9 +53,13 @@ final class AsyncPublisher implements AutoCloseable {
         this.permits = new Semaphore(maxInFlight);
         this.idPrefix = "lb-" + ProcessHandle.current().pid() + "-" + STREAMS.incrementAndGet() + "-";
         ResponseHandler handler = new ResponseHandler();
-        APIGrpc.newStub(channel).publishAsync(handler);
+        APIGrpc.newStub(channel).withExecutor(DirectExecutor.INSTANCE).publishAsync(handler);
         this.requests = handler.requests;
+        long period = Math.clamp(ackTimeout.toNanos() / 8, TimeUnit.MILLISECONDS.toNanos(10),
+                TimeUnit.SECONDS.toNanos(1));
+        this.sweeper = TIMER.scheduleWithFixedDelay(this::expireOverdue, period, period, TimeUnit.NANOSECONDS);
     }
+
 
     boolean isBroken() {
         return broken;
@@ -75,10 +87,7 @@ final class AsyncPublisher implements AutoCloseable {
                     LiftbridgeException.Kind.CANCELLED, null, "interrupted while waiting to publish", e));
         }
         CompletableFuture<Api.Ack> f = new CompletableFuture<>();
-        String key = id;
-        ScheduledFuture<?> t = TIMER.schedule(() -> expire(key), ackTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        if (pending.putIfAbsent(id, new Pending(f, t)) != null) {
-            t.cancel(false);
+        if (pending.putIfAbsent(id, new Pending(f, System.nanoTime() + ackTimeout.toNanos())) != null) {
             permits.release();
             return CompletableFuture.failedFuture(new LiftbridgeException(
                     LiftbridgeException.Kind.INVALID_ARGUMENT,
@@ -101,9 +110,16 @@ final class AsyncPublisher implements AutoCloseable {
         }
     }
 
-    private void expire(String id) {
-        complete(id, null, new LiftbridgeException(LiftbridgeException.Kind.ACK_TIMEOUT,
-                "no ack within " + ackTimeout.toMillis() + " ms (correlation id " + id + ")"));
+    /** The sweeper: fails every publish whose deadline passed. Outstanding ones are few (bounded). */
+    private void expireOverdue() {
+        long now = System.nanoTime();
+        for (Map.Entry<String, Pending> e : pending.entrySet()) {
+            if (now - e.getValue().deadlineNanos() >= 0) {
+                String id = e.getKey();
+                complete(id, null, new LiftbridgeException(LiftbridgeException.Kind.ACK_TIMEOUT,
+                        "no ack within " + ackTimeout.toMillis() + " ms (correlation id " + id + ")"));
+            }
+        }
     }
 
     private void complete(String id, Api.Ack ack, LiftbridgeException error) {
@@ -111,7 +127,6 @@ final class AsyncPublisher implements AutoCloseable {
         if (p == null) {
             return; // already timed out, or a second stream on the subject acked it too
         }
-        p.timeout().cancel(false);
         permits.release();
         if (error != null) {
             p.future().completeExceptionally(error);
@@ -122,6 +137,7 @@ final class AsyncPublisher implements AutoCloseable {
 
     private void failAll(LiftbridgeException e) {
         broken = true;
+        sweeper.cancel(false);
         for (String id : pending.keySet()) {
             complete(id, null, e);
         }
@@ -145,14 +161,20 @@ final class AsyncPublisher implements AutoCloseable {
     private final class ResponseHandler
             implements ClientResponseObserver<Api.PublishRequest, Api.PublishResponse> {
         ClientCallStreamObserver<Api.PublishRequest> requests;
+        private int received; // responses since the last request(); transport thread only
 
         @Override
         public void beforeStart(ClientCallStreamObserver<Api.PublishRequest> stream) {
             this.requests = stream;
+            stream.disableAutoRequestWithInitial(RESPONSE_BATCH);
         }
 
         @Override
         public void onNext(Api.PublishResponse r) {
+            if (++received == RESPONSE_BATCH / 2) {
+                received = 0;
+                requests.request(RESPONSE_BATCH / 2);
+            }
             if (r.hasAsyncError()) {
                 complete(r.getCorrelationId(), null, LiftbridgeException.fromAsyncError(r.getAsyncError()));
             } else {

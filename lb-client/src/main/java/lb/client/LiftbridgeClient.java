@@ -200,8 +200,10 @@ public final class LiftbridgeClient implements AutoCloseable {
         LiftbridgeException last = null;
         for (int attempt = 1; attempt <= LEADER_ATTEMPTS; attempt++) {
             ManagedChannel ch = channel(leaderAddress(stream, options.partition(), attempt > 1));
+            // Direct executor: the listener only hands messages to the subscription's buffer
+            // (never blocking), so it runs on the transport thread without a hop per batch.
             ClientCall<Api.SubscribeRequest, Api.Message> call =
-                    ch.newCall(APIGrpc.getSubscribeMethod(), CallOptions.DEFAULT);
+                    ch.newCall(APIGrpc.getSubscribeMethod(), CallOptions.DEFAULT.withExecutor(DirectExecutor.INSTANCE));
             Subscription s = new Subscription(call, options.window());
             try {
                 s.start(req, timeout);

@@ -17,7 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * as the reader takes them, so a slow reader makes the broker wait instead of either side
  * buffering without bound.
  *
- * <p>Threads: gRPC's executor fills the buffer; one reader thread polls; {@link #close()} may be
+ * <p>Threads: the transport thread fills the buffer (direct executor, never blocking); one
+ * reader thread polls; {@link #close()} may be
  * called from any thread (e.g. a Ctrl-C handler).
  */
 public final class Subscription implements AutoCloseable {

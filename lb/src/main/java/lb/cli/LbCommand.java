@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
             "  lb stream describe orders --json"},
         subcommands = {BrokerCommand.class, ClusterCommand.class, StreamCommand.class,
             PublishCommand.class, TailCommand.class, ReplayCommand.class, GetCommand.class,
-            CursorCommand.class, lb.cli.group.GroupCommand.class, ActivityCommand.class, ContextCommand.class, ShellCommand.class,
+            CursorCommand.class, lb.cli.group.GroupCommand.class, ActivityCommand.class, ContextCommand.class, lb.cli.bench.BenchCommand.class, ShellCommand.class,
             CompletionCommand.class, DocsCommand.class, VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class LbCommand implements Runnable {
@@ -66,6 +66,11 @@ public final class LbCommand implements Runnable {
      */
     public lb.client.LiftbridgeClient connect() {
         return connection.connect(io);
+    }
+
+    /** The brokers and deadline the global options resolve to, for commands outside this package. */
+    public ConnectionOptions.Resolved connection() {
+        return connection.resolve(io);
     }
 
     public Io io() {

@@ -18,12 +18,16 @@ import lb.broker.metadata.PartitionInfo;
  * waits up to 5 s for acks still in flight, then ends OK.
  *
  * <p>Threads: gRPC delivers requests one at a time; acks arrive on the NATS dispatcher thread;
- * responses are written under {@code lock} because the two sides interleave.
+ * responses are written under {@code lock} because the two sides interleave. Flow control is
+ * manual: requests are asked of the transport {@link #REQUEST_BATCH} at a time instead of one by
+ * one (gRPC's default), so that a burst is handled in one executor run; they stay bounded.
  */
 final class PublishAsyncSession implements StreamObserver<Api.PublishRequest> {
 
     private static final Logger LOG = Logger.getLogger(PublishAsyncSession.class.getName());
     static final long DRAIN_MS = 5_000;
+    /** Requests asked of the transport at a time. */
+    static final int REQUEST_BATCH = 256;
 
     private final ApiService api;
     private final ServerCallStreamObserver<Api.PublishResponse> call;
@@ -33,6 +37,7 @@ final class PublishAsyncSession implements StreamObserver<Api.PublishRequest> {
     private final Condition drained = lock.newCondition();
     private int inFlight; // guarded by lock
     private boolean ended; // guarded by lock
+    private int received; // requests since the last request(); gRPC's serialised callbacks only
 
     PublishAsyncSession(ApiService api, AckRouter acks, ServerCallStreamObserver<Api.PublishResponse> call) {
         this.api = api;
@@ -40,10 +45,16 @@ final class PublishAsyncSession implements StreamObserver<Api.PublishRequest> {
         this.inbox = acks.newInbox();
         this.listener = acks.listen(inbox, this::onAck);
         call.setOnCancelHandler(this::close);
+        call.disableAutoRequest();
+        call.request(REQUEST_BATCH);
     }
 
     @Override
     public void onNext(Api.PublishRequest req) {
+        if (++received == REQUEST_BATCH / 2) {
+            received = 0;
+            call.request(REQUEST_BATCH / 2);
+        }
         PartitionInfo p;
         try {
             if (req.getStream().isEmpty()) {
@@ -77,10 +88,23 @@ final class PublishAsyncSession implements StreamObserver<Api.PublishRequest> {
     }
 
     private void onAck(Api.Ack ack) {
+        if (ack.getAckError() == Api.Ack.Error.OK) {
+            // The common case: one lock for both the count and the response.
+            Api.PublishResponse r = Api.PublishResponse.newBuilder().setAck(ack)
+                    .setCorrelationId(ack.getCorrelationId()).build();
+            lock.lock();
+            try {
+                decrementInFlight();
+                if (!ended && !call.isCancelled()) {
+                    call.onNext(r);
+                }
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
         changeInFlight(-1);
         switch (ack.getAckError()) {
-            case OK -> send(Api.PublishResponse.newBuilder().setAck(ack)
-                    .setCorrelationId(ack.getCorrelationId()).build());
             case INCORRECT_OFFSET -> error(ack.getCorrelationId(), Api.PublishAsyncError.Code.INCORRECT_OFFSET,
                     "incorrect expected offset");
             case TOO_LARGE -> error(ack.getCorrelationId(), Api.PublishAsyncError.Code.BAD_REQUEST,
@@ -131,6 +155,14 @@ final class PublishAsyncSession implements StreamObserver<Api.PublishRequest> {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** One ack less in flight; the caller holds {@code lock}. */
+    private void decrementInFlight() {
+        inFlight = Math.max(0, inFlight - 1);
+        if (inFlight == 0) {
+            drained.signalAll();
         }
     }
 

@@ -1,5 +1,6 @@
 package lb.broker.partition;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Status;
 import io.liftbridge.proto.Api;
@@ -26,6 +27,9 @@ public final class PartitionReader implements AutoCloseable {
     private final long stopOffset;
     private long next;
     private boolean closed;
+    private final ByteString streamBytes;
+    private String lastSubject;
+    private ByteString lastSubjectBytes;
 
     /**
      * Messages to send and, when the subscription must end after them, the status to end with.
@@ -38,6 +42,7 @@ public final class PartitionReader implements AutoCloseable {
         this.log = log;
         this.next = Math.max(0, startOffset);
         this.stopOffset = stopOffset;
+        this.streamBytes = ByteString.copyFromUtf8(partition.stream());
     }
 
     /**
@@ -101,14 +106,28 @@ public final class PartitionReader implements AutoCloseable {
         return new Batch(List.of(), null);
     }
 
+    /**
+     * String fields go in as UTF-8 bytes, cached: protobuf would otherwise encode each string
+     * twice per message (size, then write). The stream name is fixed; subjects repeat.
+     */
+    private ByteString subjectBytes(String subject) {
+        if (!subject.equals(lastSubject)) {
+            lastSubject = subject;
+            lastSubjectBytes = ByteString.copyFromUtf8(subject);
+        }
+        return lastSubjectBytes;
+    }
+
     private Api.Message toMessage(LogRecord r) {
         Api.Message.Builder m = Api.Message.newBuilder()
                 .setOffset(r.offset())
                 .setTimestamp(r.timestampNs())
-                .setStream(partition.stream())
+                .setStreamBytes(streamBytes)
                 .setPartition(partition.id())
-                .setSubject(r.subject())
-                .setReplySubject(r.replySubject());
+                .setSubjectBytes(subjectBytes(r.subject()));
+        if (!r.replySubject().isEmpty()) {
+            m.setReplySubject(r.replySubject());
+        }
         if (r.key() != null) {
             m.setKey(UnsafeByteOperations.unsafeWrap(r.key()));
         }
