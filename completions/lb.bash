@@ -170,6 +170,7 @@ function _complete_lb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} activity" ];    then _picocli_lb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context" ];    then _picocli_lb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx" ];    then _picocli_lb; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_lb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shell" ];    then _picocli_lb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_lb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} docs" ];    then _picocli_lb; return $?; fi
@@ -214,6 +215,10 @@ function _complete_lb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx rm" ];    then _picocli_lb_ctx; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx remove" ];    then _picocli_lb_ctx; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx current" ];    then _picocli_lb_ctx; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench pub" ];    then _picocli_lb_bench; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench sub" ];    then _picocli_lb_bench; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench e2e" ];    then _picocli_lb_bench; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench rtt" ];    then _picocli_lb_bench; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} docs man" ];    then _picocli_lb_docs; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
@@ -233,97 +238,107 @@ function _complete_lb() {
   local cmds13=(activity)
   local cmds14=(context)
   local cmds15=(ctx)
-  local cmds16=(shell)
-  local cmds17=(completion)
-  local cmds18=(docs)
-  local cmds19=(version)
-  local cmds20=(help)
-  local cmds21=(broker start)
-  local cmds22=(cluster info)
-  local cmds23=(cluster health)
-  local cmds24=(stream create)
-  local cmds25=(stream list)
-  local cmds26=(stream ls)
-  local cmds27=(stream describe)
-  local cmds28=(stream info)
-  local cmds29=(stream delete)
-  local cmds30=(stream rm)
-  local cmds31=(stream pause)
-  local cmds32=(stream readonly)
-  local cmds33=(cursor get)
-  local cmds34=(cursor set)
-  local cmds35=(cursor list)
-  local cmds36=(cursor ls)
-  local cmds37=(group list)
-  local cmds38=(group ls)
-  local cmds39=(group describe)
-  local cmds40=(group seek)
-  local cmds41=(activity tail)
-  local cmds42=(context add)
-  local cmds43=(context use)
-  local cmds44=(context select)
-  local cmds45=(context list)
-  local cmds46=(context ls)
-  local cmds47=(context show)
-  local cmds48=(context rm)
-  local cmds49=(context remove)
-  local cmds50=(context current)
-  local cmds51=(ctx add)
-  local cmds52=(ctx use)
-  local cmds53=(ctx select)
-  local cmds54=(ctx list)
-  local cmds55=(ctx ls)
-  local cmds56=(ctx show)
-  local cmds57=(ctx rm)
-  local cmds58=(ctx remove)
-  local cmds59=(ctx current)
-  local cmds60=(docs man)
+  local cmds16=(bench)
+  local cmds17=(shell)
+  local cmds18=(completion)
+  local cmds19=(docs)
+  local cmds20=(version)
+  local cmds21=(help)
+  local cmds22=(broker start)
+  local cmds23=(cluster info)
+  local cmds24=(cluster health)
+  local cmds25=(stream create)
+  local cmds26=(stream list)
+  local cmds27=(stream ls)
+  local cmds28=(stream describe)
+  local cmds29=(stream info)
+  local cmds30=(stream delete)
+  local cmds31=(stream rm)
+  local cmds32=(stream pause)
+  local cmds33=(stream readonly)
+  local cmds34=(cursor get)
+  local cmds35=(cursor set)
+  local cmds36=(cursor list)
+  local cmds37=(cursor ls)
+  local cmds38=(group list)
+  local cmds39=(group ls)
+  local cmds40=(group describe)
+  local cmds41=(group seek)
+  local cmds42=(activity tail)
+  local cmds43=(context add)
+  local cmds44=(context use)
+  local cmds45=(context select)
+  local cmds46=(context list)
+  local cmds47=(context ls)
+  local cmds48=(context show)
+  local cmds49=(context rm)
+  local cmds50=(context remove)
+  local cmds51=(context current)
+  local cmds52=(ctx add)
+  local cmds53=(ctx use)
+  local cmds54=(ctx select)
+  local cmds55=(ctx list)
+  local cmds56=(ctx ls)
+  local cmds57=(ctx show)
+  local cmds58=(ctx rm)
+  local cmds59=(ctx remove)
+  local cmds60=(ctx current)
+  local cmds61=(bench pub)
+  local cmds62=(bench sub)
+  local cmds63=(bench e2e)
+  local cmds64=(bench rtt)
+  local cmds65=(docs man)
 
-  if CompWordsContainsArray "${cmds60[@]}"; then _picocli_lb_docs_man; return $?; fi
-  if CompWordsContainsArray "${cmds59[@]}"; then _picocli_lb_ctx_current; return $?; fi
-  if CompWordsContainsArray "${cmds58[@]}"; then _picocli_lb_ctx_remove; return $?; fi
-  if CompWordsContainsArray "${cmds57[@]}"; then _picocli_lb_ctx_rm; return $?; fi
-  if CompWordsContainsArray "${cmds56[@]}"; then _picocli_lb_ctx_show; return $?; fi
-  if CompWordsContainsArray "${cmds55[@]}"; then _picocli_lb_ctx_ls; return $?; fi
-  if CompWordsContainsArray "${cmds54[@]}"; then _picocli_lb_ctx_list; return $?; fi
-  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_lb_ctx_select; return $?; fi
-  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_lb_ctx_use; return $?; fi
-  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_lb_ctx_add; return $?; fi
-  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_lb_context_current; return $?; fi
-  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_lb_context_remove; return $?; fi
-  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_lb_context_rm; return $?; fi
-  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_lb_context_show; return $?; fi
-  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_lb_context_ls; return $?; fi
-  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_lb_context_list; return $?; fi
-  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_lb_context_select; return $?; fi
-  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_lb_context_use; return $?; fi
-  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_lb_context_add; return $?; fi
-  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_lb_activity_tail; return $?; fi
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_lb_group_seek; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_lb_group_describe; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_lb_group_ls; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_lb_group_list; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_lb_cursor_ls; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_lb_cursor_list; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_lb_cursor_set; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_lb_cursor_get; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_lb_stream_readonly; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_lb_stream_pause; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_lb_stream_rm; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_lb_stream_delete; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_lb_stream_info; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_lb_stream_describe; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_lb_stream_ls; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_lb_stream_list; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_lb_stream_create; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_lb_cluster_health; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_lb_cluster_info; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_lb_broker_start; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_lb_help; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_lb_version; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_lb_docs; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_lb_completion; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_lb_shell; return $?; fi
+  if CompWordsContainsArray "${cmds65[@]}"; then _picocli_lb_docs_man; return $?; fi
+  if CompWordsContainsArray "${cmds64[@]}"; then _picocli_lb_bench_rtt; return $?; fi
+  if CompWordsContainsArray "${cmds63[@]}"; then _picocli_lb_bench_e2e; return $?; fi
+  if CompWordsContainsArray "${cmds62[@]}"; then _picocli_lb_bench_sub; return $?; fi
+  if CompWordsContainsArray "${cmds61[@]}"; then _picocli_lb_bench_pub; return $?; fi
+  if CompWordsContainsArray "${cmds60[@]}"; then _picocli_lb_ctx_current; return $?; fi
+  if CompWordsContainsArray "${cmds59[@]}"; then _picocli_lb_ctx_remove; return $?; fi
+  if CompWordsContainsArray "${cmds58[@]}"; then _picocli_lb_ctx_rm; return $?; fi
+  if CompWordsContainsArray "${cmds57[@]}"; then _picocli_lb_ctx_show; return $?; fi
+  if CompWordsContainsArray "${cmds56[@]}"; then _picocli_lb_ctx_ls; return $?; fi
+  if CompWordsContainsArray "${cmds55[@]}"; then _picocli_lb_ctx_list; return $?; fi
+  if CompWordsContainsArray "${cmds54[@]}"; then _picocli_lb_ctx_select; return $?; fi
+  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_lb_ctx_use; return $?; fi
+  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_lb_ctx_add; return $?; fi
+  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_lb_context_current; return $?; fi
+  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_lb_context_remove; return $?; fi
+  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_lb_context_rm; return $?; fi
+  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_lb_context_show; return $?; fi
+  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_lb_context_ls; return $?; fi
+  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_lb_context_list; return $?; fi
+  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_lb_context_select; return $?; fi
+  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_lb_context_use; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_lb_context_add; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_lb_activity_tail; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_lb_group_seek; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_lb_group_describe; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_lb_group_ls; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_lb_group_list; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_lb_cursor_ls; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_lb_cursor_list; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_lb_cursor_set; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_lb_cursor_get; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_lb_stream_readonly; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_lb_stream_pause; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_lb_stream_rm; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_lb_stream_delete; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_lb_stream_info; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_lb_stream_describe; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_lb_stream_ls; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_lb_stream_list; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_lb_stream_create; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_lb_cluster_health; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_lb_cluster_info; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_lb_broker_start; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_lb_help; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_lb_version; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_lb_docs; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_lb_completion; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_lb_shell; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_lb_bench; return $?; fi
   if CompWordsContainsArray "${cmds15[@]}"; then _picocli_lb_ctx; return $?; fi
   if CompWordsContainsArray "${cmds14[@]}"; then _picocli_lb_context; return $?; fi
   if CompWordsContainsArray "${cmds13[@]}"; then _picocli_lb_activity; return $?; fi
@@ -351,7 +366,7 @@ function _picocli_lb() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="broker cluster stream publish pub produce tail sub consume replay get cursor group activity context ctx shell completion docs version help"
+  local commands="broker cluster stream publish pub produce tail sub consume replay get cursor group activity context ctx bench shell completion docs version help"
   local flag_opts="'--no-context' '-q' '--quiet' '--no-color' '-h' '--help' '-V' '--version'"
   local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
@@ -1272,6 +1287,42 @@ function _picocli_lb_ctx() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `bench` subcommand.
+function _picocli_lb_bench() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="pub sub e2e rtt"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `shell` subcommand.
 function _picocli_lb_shell() {
   # Get completion data
@@ -1422,7 +1473,7 @@ function _picocli_lb_help() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="broker cluster stream publish tail replay get cursor group activity context shell completion docs version"
+  local commands="broker cluster stream publish tail replay get cursor group activity context bench shell completion docs version"
   local flag_opts="'-h' '--help' '--no-context' '-q' '--quiet' '--no-color'"
   local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
@@ -2986,6 +3037,330 @@ function _picocli_lb_ctx_current() {
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `pub` subcommand.
+function _picocli_lb_bench_pub() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--msgs')
+      return
+      ;;
+    '--duration')
+      return
+      ;;
+    '--size')
+      return
+      ;;
+    '--clients')
+      return
+      ;;
+    '--partitions')
+      return
+      ;;
+    '--ack')
+      return
+      ;;
+    '--window')
+      return
+      ;;
+    '--path')
+      return
+      ;;
+    '--nats')
+      return
+      ;;
+    '--jetstream')
+      return
+      ;;
+    '--rate')
+      return
+      ;;
+    '--warmup')
+      return
+      ;;
+    '--format')
+      return
+      ;;
+    '--csv')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `sub` subcommand.
+function _picocli_lb_bench_sub() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--msgs')
+      return
+      ;;
+    '--duration')
+      return
+      ;;
+    '--size')
+      return
+      ;;
+    '--clients')
+      return
+      ;;
+    '--partitions')
+      return
+      ;;
+    '--ack')
+      return
+      ;;
+    '--window')
+      return
+      ;;
+    '--path')
+      return
+      ;;
+    '--nats')
+      return
+      ;;
+    '--jetstream')
+      return
+      ;;
+    '--rate')
+      return
+      ;;
+    '--warmup')
+      return
+      ;;
+    '--format')
+      return
+      ;;
+    '--csv')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `e2e` subcommand.
+function _picocli_lb_bench_e2e() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--msgs')
+      return
+      ;;
+    '--duration')
+      return
+      ;;
+    '--size')
+      return
+      ;;
+    '--clients')
+      return
+      ;;
+    '--partitions')
+      return
+      ;;
+    '--ack')
+      return
+      ;;
+    '--window')
+      return
+      ;;
+    '--path')
+      return
+      ;;
+    '--nats')
+      return
+      ;;
+    '--jetstream')
+      return
+      ;;
+    '--rate')
+      return
+      ;;
+    '--warmup')
+      return
+      ;;
+    '--format')
+      return
+      ;;
+    '--csv')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `rtt` subcommand.
+function _picocli_lb_bench_rtt() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--msgs')
+      return
+      ;;
+    '--duration')
+      return
+      ;;
+    '--size')
+      return
+      ;;
+    '--clients')
+      return
+      ;;
+    '--partitions')
+      return
+      ;;
+    '--ack')
+      return
+      ;;
+    '--window')
+      return
+      ;;
+    '--path')
+      return
+      ;;
+    '--nats')
+      return
+      ;;
+    '--jetstream')
+      return
+      ;;
+    '--rate')
+      return
+      ;;
+    '--warmup')
+      return
+      ;;
+    '--format')
+      return
+      ;;
+    '--csv')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '-s'|'--servers')
       return
       ;;
