@@ -1,6 +1,5 @@
 package lb.broker.api;
 
-import com.google.protobuf.ByteString;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
@@ -480,10 +479,6 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
         } catch (Exception e) {
             throw Errors.toException(e);
         }
-    }
-
-    static ByteString bytes(String s) {
-        return ByteString.copyFromUtf8(s);
     }
 
     @Override

@@ -336,14 +336,6 @@ public final class Partition implements AutoCloseable {
         return readonly;
     }
 
-    boolean isOpen() {
-        return state == State.OPEN;
-    }
-
-    public int subscriberCount() {
-        return subscribers.get();
-    }
-
     /** First and latest time the leader received a message here. */
     public EventTimestamps messagesReceived() {
         return messagesReceived;
@@ -388,11 +380,6 @@ public final class Partition implements AutoCloseable {
     long nowNs() {
         Instant t = host.clock().instant();
         return t.getEpochSecond() * 1_000_000_000L + t.getNano();
-    }
-
-    /** For tests: the deferred acks' offsets. */
-    Map<Long, Api.Ack.Builder> deferredAcksForTest() {
-        return deferredAcks;
     }
 
     @Override

@@ -140,11 +140,6 @@ public final class PartitionReader implements AutoCloseable {
         return m.build();
     }
 
-    /** The offset the next message will have at least. */
-    public long position() {
-        return next;
-    }
-
     @Override
     public void close() {
         if (!closed) {
