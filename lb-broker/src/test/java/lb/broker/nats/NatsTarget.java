@@ -1,15 +1,6 @@
 package lb.broker.nats;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /** A NATS server under test: the embedded one or Debian's nats-server in a child process. */
 abstract class NatsTarget implements AutoCloseable {
@@ -92,82 +83,37 @@ abstract class NatsTarget implements AutoCloseable {
     }
 
     static final class Debian extends NatsTarget {
-        private final List<String> command;
-        private final Path log;
-        private final int port;
-        private Process process;
+        private final lb.broker.testing.NatsServerProcess server;
 
         Debian(Auth auth) throws Exception {
-            if (!Files.isExecutable(Path.of(NATS_SERVER))) {
-                throw new IllegalStateException(NATS_SERVER + " is missing: install it with `apt-get install -y nats-server`");
-            }
-            this.port = freePort();
-            this.log = Files.createTempFile("nats-server-" + port + "-", ".log");
-            command = new ArrayList<>(List.of(NATS_SERVER, "-a", "127.0.0.1", "-p", String.valueOf(port)));
-            switch (auth) {
-                case USER -> command.addAll(List.of("--user", USER, "--pass", PASSWORD));
-                case TOKEN -> command.addAll(List.of("--auth", TOKEN));
-                case NONE -> { }
-            }
-            restart();
+            server = lb.broker.testing.NatsServerProcess.start(switch (auth) {
+                case USER -> new String[] {"--user", USER, "--pass", PASSWORD};
+                case TOKEN -> new String[] {"--auth", TOKEN};
+                case NONE -> new String[0];
+            });
         }
 
-        static int freePort() throws IOException {
-            try (ServerSocket s = new ServerSocket(0)) {
-                return s.getLocalPort();
-            }
-        }
-
-        @Override String url() { return "nats://127.0.0.1:" + port; }
-        @Override int port() { return port; }
+        @Override String url() { return server.url(); }
+        @Override int port() { return server.port(); }
         @Override String name() { return "nats-server"; }
 
         long pid() {
-            return process.pid();
+            return server.pid();
         }
 
         @Override
         void stop() throws InterruptedException {
-            if (process != null) {
-                process.destroy();
-                process.waitFor();
-                process = null;
-            }
+            server.stop();
         }
 
         @Override
         void restart() throws Exception {
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (true) {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                    s.setSoTimeout(2000);
-                    InputStream in = s.getInputStream();
-                    if (in.read() == 'I') {
-                        return;
-                    }
-                } catch (IOException e) {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException("nats-server exited with " + process.exitValue() + "; log: "
-                                + Files.readString(log), e);
-                    }
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("nats-server did not listen on " + port + " within 15 s", e);
-                    }
-                    Thread.sleep(20);
-                }
-            }
+            server.restart();
         }
 
         @Override
         public void close() {
-            try {
-                stop();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            server.close();
         }
     }
 }

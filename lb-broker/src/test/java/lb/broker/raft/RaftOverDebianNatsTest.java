@@ -6,6 +6,6 @@ import java.io.IOException;
 class RaftOverDebianNatsTest extends RaftNatsTest {
     @Override
     TestNats startNats() throws IOException {
-        return TestNats.DebianNats.start();
+        return TestNats.debian();
     }
 }
