@@ -164,58 +164,48 @@ public final class MetadataFsm implements CommandApplier {
     }
 
     private StreamInfo pause(long index, long nowNs, PauseStream op, List<Runnable> events) {
-        MetadataView v = view;
-        StreamInfo stream = requireStream(v, op.getStream());
-        List<Integer> ids = op.getPartitionsCount() == 0 ? stream.partitionIds() : op.getPartitionsList();
-        Map<Integer, PartitionInfo> changed = new LinkedHashMap<>();
-        for (int id : ids) {
-            PartitionInfo p = requirePartition(stream, id);
-            if (!p.paused()) {
-                changed.put(id, p.withPaused(true, nowNs));
-            }
-        }
-        StreamInfo next = stream.withPartitions(changed, op.getResumeAll());
-        view = v.with(index, Map.of(next.name(), next), null, v.lastActivityIndex());
-        for (PartitionInfo p : changed.values()) {
-            events.add(() -> notify(l -> l.onPartitionPaused(p, op.getResumeAll(), index)));
-        }
-        return next;
+        return changePartitions(index, op.getStream(), op.getPartitionsList(), s -> op.getResumeAll(),
+                p -> p.paused() ? null : p.withPaused(true, nowNs),
+                (l, p) -> l.onPartitionPaused(p, op.getResumeAll(), index), events);
     }
 
     private StreamInfo resume(long index, long nowNs, ResumeStream op, List<Runnable> events) {
-        MetadataView v = view;
-        StreamInfo stream = requireStream(v, op.getStream());
-        List<Integer> ids = op.getPartitionsCount() == 0 ? stream.partitionIds() : op.getPartitionsList();
-        Map<Integer, PartitionInfo> changed = new LinkedHashMap<>();
-        for (int id : ids) {
-            PartitionInfo p = requirePartition(stream, id);
-            if (p.paused()) {
-                changed.put(id, p.withPaused(false, nowNs));
-            }
-        }
-        StreamInfo next = stream.withPartitions(changed, stream.resumeAll());
-        view = v.with(index, Map.of(next.name(), next), null, v.lastActivityIndex());
-        for (PartitionInfo p : changed.values()) {
-            events.add(() -> notify(l -> l.onPartitionResumed(p, index)));
-        }
-        return next;
+        return changePartitions(index, op.getStream(), op.getPartitionsList(), StreamInfo::resumeAll,
+                p -> p.paused() ? p.withPaused(false, nowNs) : null,
+                (l, p) -> l.onPartitionResumed(p, index), events);
     }
 
     private StreamInfo readonly(long index, long nowNs, SetStreamReadonly op, List<Runnable> events) {
+        return changePartitions(index, op.getStream(), op.getPartitionsList(), StreamInfo::resumeAll,
+                p -> p.readonly() == op.getReadonly() ? null : p.withReadonly(op.getReadonly(), nowNs),
+                (l, p) -> l.onPartitionReadonlyChanged(p, index), events);
+    }
+
+    /**
+     * The shared step of pause, resume and read-only: applies {@code change} to the listed
+     * partitions (every partition when none are listed) — it returns null for a partition it
+     * leaves as it is — publishes the stream with its {@code resumeAll} flag, and queues
+     * {@code event} for each partition that changed.
+     */
+    private StreamInfo changePartitions(long index, String streamName, List<Integer> listed,
+                                        java.util.function.Function<StreamInfo, Boolean> resumeAll,
+                                        java.util.function.UnaryOperator<PartitionInfo> change,
+                                        java.util.function.BiConsumer<MetadataListener, PartitionInfo> event,
+                                        List<Runnable> events) {
         MetadataView v = view;
-        StreamInfo stream = requireStream(v, op.getStream());
-        List<Integer> ids = op.getPartitionsCount() == 0 ? stream.partitionIds() : op.getPartitionsList();
+        StreamInfo stream = requireStream(v, streamName);
+        List<Integer> ids = listed.isEmpty() ? stream.partitionIds() : listed;
         Map<Integer, PartitionInfo> changed = new LinkedHashMap<>();
         for (int id : ids) {
-            PartitionInfo p = requirePartition(stream, id);
-            if (p.readonly() != op.getReadonly()) {
-                changed.put(id, p.withReadonly(op.getReadonly(), nowNs));
+            PartitionInfo next = change.apply(requirePartition(stream, id));
+            if (next != null) {
+                changed.put(id, next);
             }
         }
-        StreamInfo next = stream.withPartitions(changed, stream.resumeAll());
+        StreamInfo next = stream.withPartitions(changed, resumeAll.apply(stream));
         view = v.with(index, Map.of(next.name(), next), null, v.lastActivityIndex());
         for (PartitionInfo p : changed.values()) {
-            events.add(() -> notify(l -> l.onPartitionReadonlyChanged(p, index)));
+            events.add(() -> notify(l -> event.accept(l, p)));
         }
         return next;
     }
