@@ -127,7 +127,10 @@ public final class BenchCommand implements Runnable {
         @Mixin
         Options o;
 
-        abstract String name();
+        /** The workload's name: the subcommand's own ({@code pub}, {@code sub}, ...). */
+        String name() {
+            return spec.name();
+        }
 
         /** The brokers and deadline from the global options (flag > env > context > default). */
         ConnectionOptions.Resolved connection() {
@@ -234,11 +237,6 @@ public final class BenchCommand implements Runnable {
             description = "Publish and measure throughput and ack latency (send to ack).")
     static final class Pub extends Workload {
         @Override
-        String name() {
-            return "pub";
-        }
-
-        @Override
         Measurement run(Target t, Workloads.Settings s) throws Exception {
             return Workloads.pub(t, s);
         }
@@ -247,11 +245,6 @@ public final class BenchCommand implements Runnable {
     @Command(name = "sub", mixinStandardHelpOptions = true,
             description = "Read the stored messages from the start of each partition (catch-up read).")
     static final class Sub extends Workload {
-        @Override
-        String name() {
-            return "sub";
-        }
-
         @Override
         int defaultWindow() {
             return 1024;
@@ -272,11 +265,6 @@ public final class BenchCommand implements Runnable {
             description = "Publish and subscribe at once; latency from (scheduled) send to receipt.")
     static final class E2e extends Workload {
         @Override
-        String name() {
-            return "e2e";
-        }
-
-        @Override
         Measurement run(Target t, Workloads.Settings s) throws Exception {
             return Workloads.e2e(t, s);
         }
@@ -285,11 +273,6 @@ public final class BenchCommand implements Runnable {
     @Command(name = "rtt", mixinStandardHelpOptions = true,
             description = "Bare round trips (lb: FetchPartitionMetadata; JetStream: NATS PING) to show the floor.")
     static final class Rtt extends Workload {
-        @Override
-        String name() {
-            return "rtt";
-        }
-
         @Override
         long defaultMsgs() {
             return 10_000;
