@@ -45,6 +45,7 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
     private final CursorService cursors;
     private final GroupCoordinator groups;
     private final GroupSubscriptions fencing = new GroupSubscriptions();
+    private final LocalPublisher local;
 
     /** @param groups this server's coordinator duties (liveness timers, timeouts reported to members) */
     public ApiService(BrokerContext ctx, GroupCoordinator groups) {
@@ -52,6 +53,7 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
         this.groups = groups;
         this.acks = new AckRouter(ctx.nats(), ctx.namespace());
         this.cursors = new CursorService(ctx, acks);
+        this.local = new LocalPublisher(ctx);
     }
 
     // ------------------------------------------------------------------ stream administration
@@ -193,10 +195,29 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
 
     @Override
     public void publish(Api.PublishRequest req, StreamObserver<Api.PublishResponse> out) {
+        ServerCallStreamObserver<Api.PublishResponse> call = (ServerCallStreamObserver<Api.PublishResponse>) out;
+        call.setOnCancelHandler(() -> { }); // a late ack for a cancelled call is dropped, not thrown
+        PartitionInfo target;
+        try {
+            target = checkPublish(req);
+            resume(target, ctx.fsm().view().stream(target.stream()).resumeAll());
+        } catch (RuntimeException e) {
+            out.onError(Errors.toException(e));
+            return;
+        }
+        boolean ownInbox = !req.getAckInbox().isEmpty();
+        String localInbox = ownInbox ? req.getAckInbox() : acks.newInbox();
+        boolean acked = req.getAckPolicy() != Api.AckPolicy.NONE;
+        if (local.offer(req, target, localInbox, ownInbox, acked ? new UnaryAck(call) : null)) {
+            if (!acked) {
+                out.onNext(Api.PublishResponse.getDefaultInstance());
+                out.onCompleted();
+            }
+            return; // the UnaryAck answers
+        }
         unary(out, () -> {
-            PartitionInfo p = checkPublish(req);
-            resume(p, ctx.fsm().view().stream(p.stream()).resumeAll());
-            String inbox = req.getAckInbox().isEmpty() ? acks.newInbox() : req.getAckInbox();
+            PartitionInfo p = target;
+            String inbox = localInbox;
             Api.Message env = envelope(req, p.subject(), inbox);
             if (req.getAckPolicy() == Api.AckPolicy.NONE) {
                 publishNats(p.subject(), env);
@@ -231,6 +252,43 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
             throwIfAckError(ack);
             return Api.PublishToSubjectResponse.newBuilder().setAck(ack).build();
         });
+    }
+
+    /** Answers a unary Publish from the partition writer's thread with its ack (§3.9 steps 12–13). */
+    private static final class UnaryAck implements lb.broker.partition.LocalPublish.AckListener {
+        private final ServerCallStreamObserver<Api.PublishResponse> call;
+
+        UnaryAck(ServerCallStreamObserver<Api.PublishResponse> call) {
+            this.call = call;
+        }
+
+        @Override
+        public void onAck(Api.Ack ack) {
+            if (call.isCancelled()) {
+                return;
+            }
+            try {
+                throwIfAckError(ack);
+                call.onNext(Api.PublishResponse.newBuilder().setAck(ack).build());
+                call.onCompleted();
+            } catch (io.grpc.StatusRuntimeException e) {
+                call.onError(e);
+            } catch (IllegalStateException e) {
+                // cancelled between the check and the answer: nobody is listening
+            }
+        }
+
+        @Override
+        public void onFailure(Status status) {
+            if (call.isCancelled()) {
+                return;
+            }
+            try {
+                call.onError(status.asRuntimeException());
+            } catch (IllegalStateException e) {
+                // cancelled meanwhile
+            }
+        }
     }
 
     /** Publish's and PublishAsync's checks, in upstream's order (§3.9 steps 1–6). */
@@ -448,6 +506,10 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
 
     AckRouter acks() {
         return acks;
+    }
+
+    LocalPublisher local() {
+        return local;
     }
 
     // ------------------------------------------------------------------ plumbing

@@ -17,7 +17,12 @@ import lb.broker.metadata.PartitionInfo;
  * correlation id; refusals become error responses with an empty ack. On half-close the call
  * waits up to 5 s for acks still in flight, then ends OK.
  *
- * <p>Threads: gRPC delivers requests one at a time; acks arrive on the NATS dispatcher thread;
+ * <p>When this server leads the partition, a message goes to its writer in-process
+ * ({@link LocalPublisher}) and the ack comes back from the writer's thread; otherwise the
+ * envelope goes through NATS and the ack through the call's inbox.
+ *
+ * <p>Threads: gRPC delivers requests one at a time; acks arrive on the NATS dispatcher thread
+ * or on partition writer threads;
  * responses are written under {@code lock} because the two sides interleave. Flow control is
  * manual: requests are asked of the transport {@link #REQUEST_BATCH} at a time instead of one by
  * one (gRPC's default), so that a burst is handled in one executor run; they stay bounded.
@@ -72,11 +77,14 @@ final class PublishAsyncSession implements StreamObserver<Api.PublishRequest> {
                     "failed to resume stream: " + Errors.toStatus(e).getDescription());
             return;
         }
-        Api.Message env = ApiService.envelope(req, p.subject(), inbox);
         boolean acked = req.getAckPolicy() != Api.AckPolicy.NONE;
         if (acked) {
             changeInFlight(+1);
         }
+        if (api.local().offer(req, p, inbox, false, acked ? new Listener(req.getCorrelationId()) : null)) {
+            return; // the partition leads here: its writer answers through the Listener
+        }
+        Api.Message env = ApiService.envelope(req, p.subject(), inbox);
         try {
             api.publishNats(p.subject(), env);
         } catch (io.grpc.StatusRuntimeException e) {
@@ -112,6 +120,26 @@ final class PublishAsyncSession implements StreamObserver<Api.PublishRequest> {
             case ENCRYPTION -> error(ack.getCorrelationId(), Api.PublishAsyncError.Code.ENCRYPTION_FAILED,
                     "encryption failed on partition");
             default -> error(ack.getCorrelationId(), Api.PublishAsyncError.Code.UNKNOWN, "unknown error");
+        }
+    }
+
+    /** The outcome of one message stored in-process (the partition leads on this server). */
+    private final class Listener implements lb.broker.partition.LocalPublish.AckListener {
+        private final String correlationId;
+
+        Listener(String correlationId) {
+            this.correlationId = correlationId;
+        }
+
+        @Override
+        public void onAck(Api.Ack ack) {
+            PublishAsyncSession.this.onAck(ack);
+        }
+
+        @Override
+        public void onFailure(Status status) {
+            changeInFlight(-1);
+            error(correlationId, codeOf(status), status.getDescription());
         }
     }
 

@@ -57,7 +57,7 @@ public final class Partition implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final ReentrantLock lifecycle = new ReentrantLock();
     private final AtomicInteger subscribers = new AtomicInteger();
-    private final TreeMap<Long, Api.Ack.Builder> deferredAcks = new TreeMap<>(); // writer thread
+    private final TreeMap<Long, DeferredAck> deferredAcks = new TreeMap<>(); // writer thread, then whoever stopped it
     private volatile CommitLog log;
     private volatile PartitionWriter writer;
     private volatile State state = State.CLOSED;
@@ -133,6 +133,7 @@ public final class Partition implements AutoCloseable {
             writer = null;
             if (w != null) {
                 w.stop();
+                failDeferredAcks(); // the writer has ended: deferredAcks is ours now
             }
         } finally {
             lifecycle.unlock();
@@ -208,28 +209,86 @@ public final class Partition implements AutoCloseable {
         flushDeferredAcks(r.lastOffset());
     }
 
-    void deferAck(long offset, Api.Ack.Builder ack) {
-        deferredAcks.put(offset, ack);
+    void deferAck(long offset, Api.Ack.Builder ack, LocalPublish origin) {
+        deferredAcks.put(offset, new DeferredAck(ack, origin));
+    }
+
+    /** An ack waiting for the high watermark, and the in-process publisher it goes to (or null). */
+    private record DeferredAck(Api.Ack.Builder ack, LocalPublish origin) {
     }
 
     private void flushDeferredAcks(long hw) {
         while (!deferredAcks.isEmpty() && deferredAcks.firstKey() <= hw) {
-            sendAck(deferredAcks.pollFirstEntry().getValue());
+            DeferredAck d = deferredAcks.pollFirstEntry().getValue();
+            sendAck(d.ack(), d.origin());
         }
     }
 
-    /** Publishes an ack to its inbox; OK acks get the commit timestamp (error acks carry 0). */
-    void sendAck(Api.Ack.Builder ack) {
+    /** Acks that will not come any more (this server stopped leading): their publishers hear it now. */
+    private void failDeferredAcks() {
+        for (DeferredAck d : deferredAcks.values()) {
+            if (d.origin() != null && d.origin().listener() != null) {
+                d.origin().listener().onFailure(PartitionError.NOT_LEADER.status());
+            }
+        }
+        deferredAcks.clear();
+    }
+
+    /**
+     * Sends an ack: OK acks get the commit timestamp (error acks carry 0). An in-process
+     * publisher gets it directly (and on NATS too when it named its own inbox); otherwise it is
+     * published to the message's ack inbox.
+     */
+    void sendAck(Api.Ack.Builder ack, LocalPublish origin) {
         if (ack.getAckError() == Api.Ack.Error.OK) {
             ack.setCommitTimestamp(nowNs());
         }
+        if (origin != null) {
+            Api.Ack built = ack.build();
+            if (origin.listener() != null) {
+                origin.listener().onAck(built);
+            }
+            if (origin.publishAck() && !ack.getAckInbox().isEmpty()) {
+                publishAck(ack.getAckInbox(), built);
+            }
+            return;
+        }
+        publishAck(ack.getAckInbox(), ack.build());
+    }
+
+    private void publishAck(String inbox, Api.Ack ack) {
         try {
-            host.nats().publish(ack.getAckInbox(), Envelope.encodeAck(ack.build()));
+            host.nats().publish(inbox, Envelope.encodeAck(ack));
         } catch (IllegalStateException | IllegalArgumentException e) {
             // NATS connection closed, or an inbox that is not a valid subject: the publisher
             // will time out; the message itself is stored.
-            LOG.log(Level.FINE, "partition " + name() + ": ack to " + ack.getAckInbox() + " not sent", e);
+            LOG.log(Level.FINE, "partition " + name() + ": ack to " + inbox + " not sent", e);
         }
+    }
+
+    // ------------------------------------------------------------------ in-process publishes
+
+    /**
+     * Hands a message published through this broker's gRPC API straight to the writer, when
+     * this server leads the partition; false otherwise (not leading, stopping, not open), and
+     * the caller publishes it through NATS as upstream does.
+     */
+    public boolean offer(LocalPublish p) throws InterruptedException {
+        PartitionWriter w = writer;
+        return w != null && state == State.OPEN && w.offer(p);
+    }
+
+    /**
+     * The value of the {@link PartitionWriter#STORED_BY_HEADER} header that marks this
+     * partition's own in-process messages when they are also published on NATS.
+     */
+    public String echoToken() {
+        return host.serverId() + " " + stream + " " + id;
+    }
+
+    /** The NATS header that carries {@link #echoToken()}. */
+    public static String storedByHeader() {
+        return PartitionWriter.STORED_BY_HEADER;
     }
 
     // ------------------------------------------------------------------ auto-pause

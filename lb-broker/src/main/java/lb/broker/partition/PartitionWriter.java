@@ -4,6 +4,7 @@ import io.liftbridge.proto.Api;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import lb.broker.log.AppendResult;
@@ -37,6 +39,11 @@ final class PartitionWriter {
     /** Messages waiting for the writer (upstream's figure). */
     static final int QUEUE_CAPACITY = 65_536;
     private static final Object STOP = new Object();
+    /**
+     * NATS header on a message the gRPC handlers stored in-process and also published on NATS
+     * (for other streams listening on the subject); the partition named by its value skips it.
+     */
+    public static final String STORED_BY_HEADER = "Lb-Stored-By";
 
     private final Partition partition;
     private final CommitLog log;
@@ -46,11 +53,17 @@ final class PartitionWriter {
     private Dispatcher dispatcher;
     private io.nats.client.Subscription subscription;
     private volatile boolean failed;
+    /** Read-held by offer() while it enqueues, write-held by stop() to close the door. */
+    private final ReentrantReadWriteLock stopping = new ReentrantReadWriteLock();
+    private boolean stopped; // guarded by stopping
+    /** Value of {@link #STORED_BY_HEADER} on this partition's own copies published to NATS. */
+    private final String echoToken;
 
     PartitionWriter(Partition partition, CommitLog log, long leaderEpoch) {
         this.partition = partition;
         this.log = log;
         this.leaderEpoch = leaderEpoch;
+        this.echoToken = partition.echoToken();
         // A virtual thread per partition, like upstream's goroutine: a broker with thousands of
         // partitions does not hold thousands of platform threads; the JDK compensates for the
         // carrier while a write or fsync blocks.
@@ -73,11 +86,40 @@ final class PartitionWriter {
     }
 
     private void onNatsMessage(Message m) throws InterruptedException {
+        if (m.hasHeaders() && echoToken.equals(m.getHeaders().getFirst(STORED_BY_HEADER))) {
+            return; // this partition already stored it in-process (see offer)
+        }
         queue.put(m);
+    }
+
+    /**
+     * Queues an in-process publish (waiting while the queue is full, like the NATS side does);
+     * false once the writer is stopping, and then the caller publishes through NATS instead.
+     * Its outcome goes to the message's listener from the writer thread.
+     */
+    boolean offer(LocalPublish p) throws InterruptedException {
+        stopping.readLock().lockInterruptibly();
+        try {
+            if (stopped) {
+                return false;
+            }
+            queue.put(p);
+            return true;
+        } finally {
+            stopping.readLock().unlock();
+        }
     }
 
     /** Unsubscribes, processes what was already queued, and stops the writer thread. */
     void stop() {
+        // After this no offer() enqueues, so STOP below is the last item and every queued
+        // in-process publish gets its outcome.
+        stopping.writeLock().lock();
+        try {
+            stopped = true;
+        } finally {
+            stopping.writeLock().unlock();
+        }
         Dispatcher d = dispatcher;
         if (d != null) {
             try {
@@ -106,7 +148,9 @@ final class PartitionWriter {
             }
             queue.drainTo(batch, max - 1);
             boolean stop = batch.remove(STOP);
-            if (!failed && !batch.isEmpty()) {
+            if (failed) {
+                failLocal(batch);
+            } else if (!batch.isEmpty()) {
                 process(batch);
             }
             batch.clear();
@@ -122,59 +166,41 @@ final class PartitionWriter {
         partition.onMessagesReceived(nowNs);
         boolean occ = partition.settings().optimisticConcurrencyControl();
         List<LogRecord> records = new ArrayList<>(batch.size());
-        // Acks go out after the append in message order: a refusal ack (Api.Ack.Builder) or
-        // the index of a stored record (Integer).
+        // Acks go out after the append in message order: a refusal (Refusal) or the index of a
+        // stored record (Integer); origins.get(i) is the in-process publish of records.get(i).
         List<Object> acks = new ArrayList<>(batch.size());
+        List<LocalPublish> origins = new ArrayList<>(batch.size());
         long next = log.logEndOffset();
         int maxBytes = partition.host().maxMessageBytes();
         int droppedReadonly = 0;
         for (Object o : batch) {
-            Message m = (Message) o;
-            byte[] raw = m.getData() == null ? new byte[0] : m.getData();
-            Api.Message env = null;
-            if (Envelope.hasMagic(raw)) {
-                try {
-                    env = Envelope.decodePublish(raw);
-                } catch (EnvelopeException e) {
-                    // Liftbridge stores any non-decodable message as plain data (§4.3).
-                    LOG.log(Level.FINE, () -> "plain message on " + m.getSubject() + ": " + e.getMessage());
-                }
-            }
-            String ackInbox = env == null ? "" : env.getAckInbox();
-            String correlationId = env == null ? "" : env.getCorrelationId();
-            int ackPolicy = env == null ? Api.AckPolicy.LEADER_VALUE : env.getAckPolicyValue();
-            if (raw.length > maxBytes) {
-                LOG.warning(() -> "partition " + partition.name() + ": dropped a " + raw.length
-                        + "-byte message on " + m.getSubject() + " (limit " + maxBytes + " bytes)");
-                errorAck(acks, m, ackInbox, correlationId, ackPolicy, nowNs, Api.Ack.Error.TOO_LARGE);
+            Incoming in = o instanceof LocalPublish lp ? incoming(lp, nowNs) : incoming((Message) o, nowNs);
+            LogRecord rec = in.record();
+            LocalPublish origin = in.origin();
+            int size = in.size();
+            if (size > maxBytes) {
+                LOG.warning(() -> "partition " + partition.name() + ": dropped a " + size
+                        + "-byte message on " + rec.subject() + " (limit " + maxBytes + " bytes)");
+                errorAck(acks, rec, origin, nowNs, Api.Ack.Error.TOO_LARGE);
                 continue;
             }
             if (partition.isReadonly()) {
                 droppedReadonly++;
+                if (origin != null && origin.listener() != null) {
+                    origin.listener().onFailure(io.grpc.Status.FAILED_PRECONDITION
+                            .withDescription("readonly partition: " + partition.id()));
+                }
                 continue;
             }
             if (occ) {
-                long expected = env == null ? 0 : env.getOffset();
-                if (expected != -1 && expected != next) {
-                    errorAck(acks, m, ackInbox, correlationId, ackPolicy, nowNs,
-                            Api.Ack.Error.INCORRECT_OFFSET);
+                if (in.expectedOffset() != -1 && in.expectedOffset() != next) {
+                    errorAck(acks, rec, origin, nowNs, Api.Ack.Error.INCORRECT_OFFSET);
                     continue;
                 }
             }
-            String reply = m.getReplyTo() == null ? "" : m.getReplyTo();
-            Map<String, byte[]> headers = new HashMap<>();
-            byte[] key = null;
-            byte[] value = raw;
-            if (env != null) {
-                env.getHeadersMap().forEach((k, v) -> headers.put(k, v.toByteArray()));
-                key = env.getKey().isEmpty() ? null : env.getKey().toByteArray();
-                value = env.getValue().toByteArray();
-            }
-            headers.put("subject", m.getSubject().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            headers.put("reply", reply.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             acks.add(records.size());
-            records.add(new LogRecord(LogRecord.UNASSIGNED, nowNs, leaderEpoch, key, value, headers,
-                    m.getSubject(), reply, ackInbox, correlationId, ackPolicy));
+            records.add(rec);
+            origins.add(origin);
             next++;
         }
         if (droppedReadonly > 0) {
@@ -192,33 +218,104 @@ final class PartitionWriter {
                 // and nothing of this batch is acknowledged.
                 failed = true;
                 partition.onStorageFailure(e);
+                failLocal(batch);
                 return;
             }
             partition.onAppended(r);
             firstOffset = r.firstOffset();
         }
-        sendAcks(acks, records, firstOffset);
+        sendAcks(acks, records, origins, firstOffset);
     }
 
-    private void sendAcks(List<Object> acks, List<LogRecord> records, long firstOffset) {
+    /**
+     * One message of a batch: its record, the size its limit is checked against, the offset it
+     * expects (optimistic concurrency; -1 = any) and, when it came in-process, its publisher.
+     */
+    private record Incoming(LogRecord record, int size, long expectedOffset, LocalPublish origin) {
+    }
+
+    /** A NATS message: a Liftbridge envelope, or plain data when it is not one (§4.3). */
+    private Incoming incoming(Message m, long nowNs) {
+        byte[] raw = m.getData() == null ? new byte[0] : m.getData();
+        Api.Message env = decode(m, raw);
+        String reply = m.getReplyTo() == null ? "" : m.getReplyTo();
+        Map<String, byte[]> headers = new HashMap<>();
+        if (env == null) {
+            // Plain data: expected offset 0, like an envelope of a client that never sets it.
+            return new Incoming(record(nowNs, null, raw, headers, m.getSubject(), reply, "", "",
+                    Api.AckPolicy.LEADER_VALUE), raw.length, 0, null);
+        }
+        env.getHeadersMap().forEach((k, v) -> headers.put(k, v.toByteArray()));
+        byte[] key = env.getKey().isEmpty() ? null : env.getKey().toByteArray();
+        return new Incoming(record(nowNs, key, env.getValue().toByteArray(), headers, m.getSubject(), reply,
+                env.getAckInbox(), env.getCorrelationId(), env.getAckPolicyValue()), raw.length, env.getOffset(), null);
+    }
+
+    /** An in-process publish: what its envelope would have become. */
+    private Incoming incoming(LocalPublish p, long nowNs) {
+        Map<String, byte[]> headers = new HashMap<>();
+        p.headers().forEach((k, v) -> headers.put(k, v.toByteArray()));
+        return new Incoming(record(nowNs, p.key().isEmpty() ? null : p.key().toByteArray(), p.value().toByteArray(),
+                headers, p.subject(), "", p.ackInbox(), p.correlationId(), p.ackPolicy()),
+                p.envelopeSize(), p.expectedOffset(), p);
+    }
+
+    private LogRecord record(long nowNs, byte[] key, byte[] value, Map<String, byte[]> headers, String subject,
+                             String reply, String ackInbox, String correlationId, int ackPolicy) {
+        headers.put("subject", subject.getBytes(StandardCharsets.UTF_8));
+        headers.put("reply", reply.getBytes(StandardCharsets.UTF_8));
+        return new LogRecord(LogRecord.UNASSIGNED, nowNs, leaderEpoch, key, value, headers,
+                subject, reply, ackInbox, correlationId, ackPolicy);
+    }
+
+    private static Api.Message decode(Message m, byte[] raw) {
+        if (!Envelope.hasMagic(raw)) {
+            return null;
+        }
+        try {
+            return Envelope.decodePublish(raw);
+        } catch (EnvelopeException e) {
+            // Liftbridge stores any non-decodable message as plain data (§4.3).
+            LOG.log(Level.FINE, () -> "plain message on " + m.getSubject() + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The batch was not stored: tell the in-process publishers now instead of letting them time out. */
+    private void failLocal(List<Object> batch) {
+        for (Object o : batch) {
+            if (o instanceof LocalPublish lp && lp.listener() != null) {
+                lp.listener().onFailure(io.grpc.Status.INTERNAL.withDescription(
+                        "partition " + partition.name() + " failed to store the message"));
+            }
+        }
+    }
+
+    private void sendAcks(List<Object> acks, List<LogRecord> records, List<LocalPublish> origins, long firstOffset) {
         long committed = log.highWatermark();
         for (Object a : acks) {
-            if (a instanceof Api.Ack.Builder refusal) {
-                partition.sendAck(refusal);
+            if (a instanceof Refusal refusal) {
+                partition.sendAck(refusal.ack(), refusal.origin());
                 continue;
             }
             int i = (Integer) a;
             LogRecord rec = records.get(i);
-            if (rec.ackInbox().isEmpty() || rec.ackPolicy() == Api.AckPolicy.NONE_VALUE) {
+            LocalPublish origin = origins.get(i);
+            if (rec.ackPolicy() == Api.AckPolicy.NONE_VALUE
+                    || rec.ackInbox().isEmpty() && (origin == null || origin.listener() == null)) {
                 continue;
             }
             long offset = firstOffset + i;
             if (rec.ackPolicy() == Api.AckPolicy.ALL_VALUE && offset > committed) {
-                partition.deferAck(offset, ack(rec, offset));
+                partition.deferAck(offset, ack(rec, offset), origin);
                 continue;
             }
-            partition.sendAck(ack(rec, offset));
+            partition.sendAck(ack(rec, offset), origin);
         }
+    }
+
+    /** A refused message's ack and, for an in-process publish, where it goes. */
+    private record Refusal(Api.Ack.Builder ack, LocalPublish origin) {
     }
 
     private Api.Ack.Builder ack(LogRecord rec, long offset) {
@@ -234,19 +331,18 @@ final class PartitionWriter {
     }
 
     /** Refusal acks go out regardless of the ack policy, with offset 0 (§4.4). */
-    private void errorAck(List<Object> acks, Message m, String ackInbox, String correlationId,
-                          int ackPolicy, long nowNs, Api.Ack.Error error) {
-        if (ackInbox.isEmpty()) {
+    private void errorAck(List<Object> acks, LogRecord rec, LocalPublish origin, long nowNs, Api.Ack.Error error) {
+        if (rec.ackInbox().isEmpty() && (origin == null || origin.listener() == null)) {
             return;
         }
-        acks.add(Api.Ack.newBuilder()
+        acks.add(new Refusal(Api.Ack.newBuilder()
                 .setStream(partition.stream())
                 .setPartitionSubject(partition.streamSubject())
-                .setMsgSubject(m.getSubject())
-                .setAckInbox(ackInbox)
-                .setCorrelationId(correlationId)
-                .setAckPolicyValue(ackPolicy)
+                .setMsgSubject(rec.subject())
+                .setAckInbox(rec.ackInbox())
+                .setCorrelationId(rec.correlationId())
+                .setAckPolicyValue(rec.ackPolicy())
                 .setReceptionTimestamp(nowNs)
-                .setAckError(error));
+                .setAckError(error), origin));
     }
 }
