@@ -305,6 +305,50 @@ abstract class BrokerConformanceSuite {
                 .setStartPosition(Api.StartPosition.EARLIEST).build(), 1).size());
     }
 
+    /**
+     * Publish to a partition led here takes the in-process path; what upstream's NATS round trip
+     * made observable still holds: another stream on the subject stores the message too (and
+     * the target stores it once, not again from its NATS echo), and a client's own ack inbox
+     * gets the ack on NATS.
+     */
+    @Test
+    void publishReachesOtherStreamsOnTheSubjectAndTheClientsOwnInbox() throws Exception {
+        api.createStream(stream("t1").setSubject("orders").build());
+        api.createStream(stream("t2").setSubject("orders").build());
+        api.createStream(stream("t3").setSubject("orders.*").build());
+        try (Connection nc = Nats.connect(broker.natsUrls().get(0))) {
+            io.nats.client.Subscription inbox = nc.subscribe("client.inbox");
+            nc.flush(Duration.ofSeconds(2));
+            Api.PublishResponse r = api.publish(publish("t1", "first").setAckInbox("client.inbox")
+                    .setCorrelationId("c").build());
+            assertEquals("t1", r.getAck().getStream());
+            io.nats.client.Message onNats = inbox.nextMessage(Duration.ofSeconds(5));
+            assertNotNull(onNats, "the client's inbox gets the ack on NATS as well");
+            Api.Ack a = Envelope.decodeAck(onNats.getData());
+            assertTrue(a.getStream().equals("t1") || a.getStream().equals("t2"), a.getStream());
+        }
+        api.publish(publish("t1", "second").build());
+        api.createStream(stream("t4").setSubject("lonely").build());
+        api.publish(publish("t4", "only").build());
+        Api.SubscribeRequest.Builder earliest = Api.SubscribeRequest.newBuilder()
+                .setStartPosition(Api.StartPosition.EARLIEST);
+        assertEquals(List.of("first", "second"), values(subscribe(earliest.setStream("t2").build(), 2)));
+        // t1 holds each message once: its NATS echo was skipped. A third message proves no
+        // duplicate sits between them (the subscription would return it in place of "third").
+        api.publish(publish("t1", "third").build());
+        assertEquals(List.of("first", "second", "third"), values(subscribe(earliest.setStream("t1").build(), 3)));
+        assertEquals(2, api.fetchPartitionMetadata(Api.FetchPartitionMetadataRequest.newBuilder()
+                .setStream("t1").build()).getMetadata().getNewestOffset());
+        assertEquals(-1, api.fetchPartitionMetadata(Api.FetchPartitionMetadataRequest.newBuilder()
+                .setStream("t3").build()).getMetadata().getNewestOffset(), "orders.* does not match orders");
+        assertEquals(0, api.fetchPartitionMetadata(Api.FetchPartitionMetadataRequest.newBuilder()
+                .setStream("t4").build()).getMetadata().getNewestOffset());
+    }
+
+    private static List<String> values(List<Api.Message> messages) {
+        return messages.stream().map(m -> m.getValue().toStringUtf8()).toList();
+    }
+
     // ------------------------------------------------------------------ Subscribe §3.6
 
     @Test
