@@ -29,8 +29,12 @@ import lb.client.envelope.Envelope;
  * group state and count as the member's heartbeat ({@link GroupCoordinator}); Subscribe fences
  * group members by epoch ({@link GroupSubscriptions}).
  *
- * <p>Threads: the server runs handlers on virtual threads, so waiting for a metadata proposal or
- * an ack blocks only that call. Subscribe runs one {@link SubscribeSession} per call.
+ * <p>Threads: the server calls handlers on its transport threads (direct executor). What never
+ * waits runs there: publishing to a partition this server leads ({@link LocalPublisher}), metadata
+ * reads, PublishAsync requests of such partitions. Everything that may wait (Raft proposals,
+ * resuming a paused partition, acks over NATS, cursors) goes to a virtual thread
+ * ({@link #offload}), so it blocks only its call. Subscribe runs one {@link SubscribeSession}
+ * per call.
  *
  * <p>Deliberate differences from upstream (listed in the README): a unary Publish or
  * PublishToSubject without a deadline waits for its ack up to the default timeout instead of
@@ -46,10 +50,16 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
     private final GroupCoordinator groups;
     private final GroupSubscriptions fencing = new GroupSubscriptions();
     private final LocalPublisher local;
+    private final java.util.concurrent.Executor blocking;
 
-    /** @param groups this server's coordinator duties (liveness timers, timeouts reported to members) */
-    public ApiService(BrokerContext ctx, GroupCoordinator groups) {
+    /**
+     * @param groups  this server's coordinator duties (liveness timers, timeouts reported to members)
+     * @param blocking runs the parts of calls that may wait (one virtual thread per task); the
+     *                 server calls the handlers on its transport threads (direct executor)
+     */
+    public ApiService(BrokerContext ctx, GroupCoordinator groups, java.util.concurrent.Executor blocking) {
         this.ctx = ctx;
+        this.blocking = blocking;
         this.groups = groups;
         this.acks = new AckRouter(ctx.nats(), ctx.namespace());
         this.cursors = new CursorService(ctx, acks);
@@ -100,18 +110,21 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
     @Override
     public void subscribe(Api.SubscribeRequest req, StreamObserver<Api.Message> out) {
         ServerCallStreamObserver<Api.Message> call = (ServerCallStreamObserver<Api.Message>) out;
-        try {
-            new SubscribeSession(ctx, req, call, fencing).start(this::resume);
-        } catch (RuntimeException e) {
-            call.onError(Errors.toException(e));
-        }
+        SubscribeSession session = new SubscribeSession(ctx, req, call, fencing); // handlers set here
+        offload(() -> { // starting may resume a paused partition (a Raft proposal)
+            try {
+                session.start(this::resume);
+            } catch (RuntimeException e) {
+                call.onError(Errors.toException(e));
+            }
+        });
     }
 
     // ------------------------------------------------------------------ metadata
 
     @Override
     public void fetchMetadata(Api.FetchMetadataRequest req, StreamObserver<Api.FetchMetadataResponse> out) {
-        unary(out, () -> {
+        answer(out, () -> { // reads of the metadata view: on the transport thread
             MetadataView view = ctx.fsm().view();
             Api.FetchMetadataResponse.Builder r = Api.FetchMetadataResponse.newBuilder();
             r.addBrokers(Api.Broker.newBuilder()
@@ -155,7 +168,7 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
     @Override
     public void fetchPartitionMetadata(Api.FetchPartitionMetadataRequest req,
                                        StreamObserver<Api.FetchPartitionMetadataResponse> out) {
-        unary(out, () -> {
+        answer(out, () -> { // reads of the metadata view and the partition: on the transport thread
             PartitionInfo p = ctx.fsm().view().partition(req.getStream(), req.getPartition());
             if (p == null) {
                 throw ApiError.PARTITION_NOT_FOUND.exception();
@@ -200,11 +213,50 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
         PartitionInfo target;
         try {
             target = checkPublish(req);
-            resume(target, ctx.fsm().view().stream(target.stream()).resumeAll());
         } catch (RuntimeException e) {
             out.onError(Errors.toException(e));
             return;
         }
+        if (mayWait(target)) {
+            offload(() -> publishWaiting(req, call));
+            return;
+        }
+        publishChecked(req, call, target);
+    }
+
+    /** Whether publishing to {@code p} from here may wait: to resume it, or to reach its leader. */
+    boolean mayWait(PartitionInfo p) {
+        StreamInfo s = ctx.fsm().view().stream(p.stream());
+        if (s == null || !ctx.serverId().equals(p.leader())) {
+            return true;
+        }
+        if (s.resumeAll()) {
+            for (PartitionInfo q : s.partitions().values()) {
+                if (q.paused()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return p.paused();
+    }
+
+    /** Publish on a virtual thread: resume first if needed (§3.9 step 7). */
+    private void publishWaiting(Api.PublishRequest req, ServerCallStreamObserver<Api.PublishResponse> call) {
+        PartitionInfo target;
+        try {
+            target = checkPublish(req);
+            resume(target, ctx.fsm().view().stream(target.stream()).resumeAll());
+        } catch (RuntimeException e) {
+            call.onError(Errors.toException(e));
+            return;
+        }
+        publishChecked(req, call, target);
+    }
+
+    private void publishChecked(Api.PublishRequest req, ServerCallStreamObserver<Api.PublishResponse> call,
+                                PartitionInfo target) {
+        StreamObserver<Api.PublishResponse> out = call;
         boolean ownInbox = !req.getAckInbox().isEmpty();
         String localInbox = ownInbox ? req.getAckInbox() : acks.newInbox();
         boolean acked = req.getAckPolicy() != Api.AckPolicy.NONE;
@@ -215,7 +267,7 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
             }
             return; // the UnaryAck answers
         }
-        unary(out, () -> {
+        unary(out, () -> { // through NATS: waits for the ack on a virtual thread
             PartitionInfo p = target;
             String inbox = localInbox;
             Api.Message env = envelope(req, p.subject(), inbox);
@@ -519,7 +571,18 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
         T handle() throws Exception;
     }
 
-    private static <T> void unary(StreamObserver<T> out, Handler<T> h) {
+    /** Runs a call that may wait (a Raft proposal, an ack over NATS) on a virtual thread. */
+    private <T> void unary(StreamObserver<T> out, Handler<T> h) {
+        offload(() -> answer(out, h));
+    }
+
+    /** Runs {@code task} on a virtual thread, in the call's gRPC context (deadline, cancellation). */
+    void offload(Runnable task) {
+        blocking.execute(Context.current().wrap(task));
+    }
+
+    /** Answers a call with what {@code h} returns, or with the status of what it throws. */
+    private static <T> void answer(StreamObserver<T> out, Handler<T> h) {
         T result;
         try {
             result = h.handle();

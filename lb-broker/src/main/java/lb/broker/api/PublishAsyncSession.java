@@ -43,6 +43,8 @@ final class PublishAsyncSession implements StreamObserver<Api.PublishRequest> {
     private int inFlight; // guarded by lock
     private boolean ended; // guarded by lock
     private int received; // requests since the last request(); gRPC's serialised callbacks only
+    /** Set once a request had to wait; from then on every request runs there, in order. */
+    private SerialExecutor serial; // gRPC's serialised callbacks only
 
     PublishAsyncSession(ApiService api, AckRouter acks, ServerCallStreamObserver<Api.PublishResponse> call) {
         this.api = api;
@@ -60,6 +62,20 @@ final class PublishAsyncSession implements StreamObserver<Api.PublishRequest> {
             received = 0;
             call.request(REQUEST_BATCH / 2);
         }
+        if (serial != null) {
+            serial.execute(() -> handle(req, true)); // behind the requests already handed over
+            return;
+        }
+        handle(req, false);
+    }
+
+    /**
+     * One request, in upstream's order of checks. On the transport thread ({@code mayWait}
+     * false) a request that could wait — to resume a paused partition, or to publish through
+     * NATS to a partition led elsewhere — is handed to {@link #serial} instead, and so is every
+     * later request of the call, so that they keep their order.
+     */
+    private void handle(Api.PublishRequest req, boolean mayWait) {
         PartitionInfo p;
         try {
             if (req.getStream().isEmpty()) {
@@ -70,12 +86,19 @@ final class PublishAsyncSession implements StreamObserver<Api.PublishRequest> {
             error(req.getCorrelationId(), codeOf(e.getStatus()), e.getStatus().getDescription());
             return;
         }
-        try {
-            api.resume(p, api.context().fsm().view().stream(p.stream()).resumeAll());
-        } catch (RuntimeException e) {
-            error(req.getCorrelationId(), Api.PublishAsyncError.Code.INTERNAL,
-                    "failed to resume stream: " + Errors.toStatus(e).getDescription());
+        if (!mayWait && api.mayWait(p)) {
+            serial = new SerialExecutor(api::offload);
+            serial.execute(() -> handle(req, true));
             return;
+        }
+        if (mayWait) {
+            try {
+                api.resume(p, api.context().fsm().view().stream(p.stream()).resumeAll());
+            } catch (RuntimeException e) {
+                error(req.getCorrelationId(), Api.PublishAsyncError.Code.INTERNAL,
+                        "failed to resume stream: " + Errors.toStatus(e).getDescription());
+                return;
+            }
         }
         boolean acked = req.getAckPolicy() != Api.AckPolicy.NONE;
         if (acked) {
@@ -202,6 +225,14 @@ final class PublishAsyncSession implements StreamObserver<Api.PublishRequest> {
     /** Half-close: give acks in flight up to 5 s, then end with OK, off the transport thread. */
     @Override
     public void onCompleted() {
+        if (serial != null) {
+            serial.execute(this::drainThenEnd); // after the requests still queued there
+        } else {
+            drainThenEnd();
+        }
+    }
+
+    private void drainThenEnd() {
         Thread.ofVirtual().name("lb-publish-async-drain").start(() -> {
             lock.lock();
             try {

@@ -20,7 +20,8 @@ import lb.broker.partition.SubscribeRange;
  * message, then committed messages under gRPC flow control until the stop position, the end of a
  * read-only partition, the partition's closing, or the client's cancel.
  *
- * <p>Threads: validation runs on the calling handler thread; delivery runs on a virtual thread
+ * <p>Threads: the session is made on the handler's thread (which installs the readiness and
+ * cancel handlers); validation runs on the thread calling {@link #start}; delivery runs on a virtual thread
  * {@code lb-subscribe-<stream>-<partition>} that waits on the partition's high watermark and on
  * the call's readiness, so a slow client makes the broker wait instead of buffering.
  */
@@ -47,6 +48,9 @@ final class SubscribeSession implements GroupSubscriptions.Holder {
         this.req = req;
         this.call = call;
         this.fencing = fencing;
+        // gRPC takes these only while the handler runs; start() may run later, elsewhere.
+        call.setOnReadyHandler(this::signal);
+        call.setOnCancelHandler(this::signal);
     }
 
     @Override
@@ -113,8 +117,6 @@ final class SubscribeSession implements GroupSubscriptions.Holder {
         if (local == null) {
             throw ApiError.NO_SUCH_PARTITION.exception();
         }
-        call.setOnReadyHandler(this::signal);
-        call.setOnCancelHandler(this::signal);
         if (p.paused()) {
             // §3.6: a paused partition answers with the handshake, then "commit log was closed".
             call.onNext(Api.Message.getDefaultInstance());

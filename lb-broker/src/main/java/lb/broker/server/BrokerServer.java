@@ -168,11 +168,14 @@ public final class BrokerServer implements AutoCloseable {
             join(controller.ensureInternalStream(InternalStreams.activity(config.namespace())));
         }
 
-        // 4. gRPC: handlers on virtual threads, so a call waiting for an ack blocks only itself.
+        // 4. gRPC: calls start on the transport's threads (direct executor); the service runs
+        // what never blocks there (publishing to a partition led here, metadata reads, flow-
+        // controlled streams) and hands anything that may wait (a Raft proposal, an ack over
+        // NATS) to a virtual thread from this executor, so a waiting call blocks only itself.
         executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("lb-grpc-", 0).factory());
         api = new ApiService(new BrokerContext(serverId, config.namespace(), config.advertisedHost(),
                 this::port, controller, fsm, partitions, nats, DEFAULT_TIMEOUT, cursors,
-                Clock.systemUTC()), groups);
+                Clock.systemUTC()), groups, executor);
         if (activity != null) {
             activity.start(api);
         }
@@ -181,7 +184,7 @@ public final class BrokerServer implements AutoCloseable {
         if (config.get(ConfigKeys.TLS_CERT) != null) {
             sb.sslContext(serverTls());
         }
-        grpc = sb.executor(executor)
+        grpc = sb.directExecutor()
                 .addService(api)
                 .addService(health.getHealthService())
                 .maxInboundMessageSize(Math.max(4 << 20,

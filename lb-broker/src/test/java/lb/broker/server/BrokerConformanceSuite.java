@@ -290,6 +290,49 @@ abstract class BrokerConformanceSuite {
         assertEquals("no such partition: 9", responses.get("bad-partition").getAsyncError().getMessage());
     }
 
+    /**
+     * A PublishAsync call whose first message must resume a paused partition (which waits for
+     * metadata) keeps every later message in order behind it.
+     */
+    @Test
+    void publishAsyncToAPausedPartitionResumesItAndKeepsOrder() throws Exception {
+        api.createStream(stream("asleep").build());
+        api.pauseStream(Api.PauseStreamRequest.newBuilder().setName("asleep").build());
+        int n = 500;
+        List<Api.PublishResponse> responses = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch done = new CountDownLatch(1);
+        StreamObserver<Api.PublishRequest> requests = APIGrpc.newStub(channel).publishAsync(
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(Api.PublishResponse r) {
+                        responses.add(r);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        done.countDown();
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done.countDown();
+                    }
+                });
+        for (int i = 0; i < n; i++) {
+            requests.onNext(publish("asleep", "m" + i).setCorrelationId("c" + i).build());
+        }
+        requests.onCompleted();
+        assertTrue(done.await(20, TimeUnit.SECONDS), "the call ends after its acks");
+        assertEquals(n, responses.size());
+        for (int i = 0; i < n; i++) {
+            assertFalse(responses.get(i).hasAsyncError(), () -> responses.get(0).getAsyncError().getMessage());
+            assertEquals("c" + i, responses.get(i).getCorrelationId());
+            assertEquals(i, responses.get(i).getAck().getOffset(), "acked in publish order");
+        }
+        assertEquals(List.of("m0", "m1"), values(subscribe(Api.SubscribeRequest.newBuilder().setStream("asleep")
+                .setStartPosition(Api.StartPosition.EARLIEST).build(), 2)));
+    }
+
     // ------------------------------------------------------------------ PublishToSubject §3.11
 
     @Test
