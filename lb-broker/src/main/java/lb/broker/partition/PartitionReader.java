@@ -7,10 +7,10 @@ import io.liftbridge.proto.Api;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
 import lb.broker.log.Chunk;
 import lb.broker.log.CommitLog;
-import lb.broker.log.LogRecord;
+import lb.broker.log.Chunk.Cursor.Field;
 
 /**
  * Reads committed messages (offset ≤ HW) of one partition in order, from a start offset to an
@@ -28,8 +28,6 @@ public final class PartitionReader implements AutoCloseable {
     private long next;
     private boolean closed;
     private final ByteString streamBytes;
-    private String lastSubject;
-    private ByteString lastSubjectBytes;
 
     /**
      * Messages to send and, when the subscription must end after them, the status to end with.
@@ -75,13 +73,11 @@ public final class PartitionReader implements AutoCloseable {
                     : PartitionError.READ_FAILED.status(e.getMessage() == null ? e.toString() : e.getMessage()));
         }
         List<Api.Message> out = new ArrayList<>(Math.min(chunk.count(), maxMessages));
-        for (LogRecord r : chunk.records()) {
-            if (out.size() == maxMessages) {
-                break;
-            }
-            out.add(toMessage(r));
-            next = r.offset() + 1;
-            if (stopOffset >= 0 && r.offset() >= stopOffset) {
+        Chunk.Cursor c = chunk.cursor();
+        while (out.size() < maxMessages && c.next()) {
+            out.add(toMessage(c));
+            next = c.offset() + 1;
+            if (stopOffset >= 0 && c.offset() >= stopOffset) {
                 return new Batch(out, PartitionError.STOP_REACHED.status());
             }
         }
@@ -107,37 +103,56 @@ public final class PartitionReader implements AutoCloseable {
     }
 
     /**
-     * String fields go in as UTF-8 bytes, cached: protobuf would otherwise encode each string
-     * twice per message (size, then write). The stream name is fixed; subjects repeat.
+     * The message straight from the stored bytes: string and byte fields are wrapped, not
+     * copied nor decoded (protobuf writes them out as they are); header names, the only strings
+     * protobuf needs as strings (map keys), come from a small cache since they repeat.
      */
-    private ByteString subjectBytes(String subject) {
-        if (!subject.equals(lastSubject)) {
-            lastSubject = subject;
-            lastSubjectBytes = ByteString.copyFromUtf8(subject);
-        }
-        return lastSubjectBytes;
-    }
-
-    private Api.Message toMessage(LogRecord r) {
+    private Api.Message toMessage(Chunk.Cursor c) {
+        byte[] a = c.array();
         Api.Message.Builder m = Api.Message.newBuilder()
-                .setOffset(r.offset())
-                .setTimestamp(r.timestampNs())
+                .setOffset(c.offset())
+                .setTimestamp(c.timestampNs())
                 .setStreamBytes(streamBytes)
                 .setPartition(partition.id())
-                .setSubjectBytes(subjectBytes(r.subject()));
-        if (!r.replySubject().isEmpty()) {
-            m.setReplySubject(r.replySubject());
+                .setSubjectBytes(wrap(a, c.position(Field.SUBJECT), c.length(Field.SUBJECT)));
+        if (c.length(Field.REPLY) > 0) {
+            m.setReplySubjectBytes(wrap(a, c.position(Field.REPLY), c.length(Field.REPLY)));
         }
-        if (r.key() != null) {
-            m.setKey(UnsafeByteOperations.unsafeWrap(r.key()));
+        if (c.length(Field.KEY) > 0) {
+            m.setKey(wrap(a, c.position(Field.KEY), c.length(Field.KEY)));
         }
-        if (r.value() != null) {
-            m.setValue(UnsafeByteOperations.unsafeWrap(r.value()));
+        if (c.length(Field.VALUE) > 0) {
+            m.setValue(wrap(a, c.position(Field.VALUE), c.length(Field.VALUE)));
         }
-        for (Map.Entry<String, byte[]> h : r.headers().entrySet()) {
-            m.putHeaders(h.getKey(), UnsafeByteOperations.unsafeWrap(h.getValue()));
+        for (int i = 0, n = c.headerCount(); i < n; i++) {
+            int len = c.headerValueLength(i);
+            m.putHeaders(headerName(a, c.headerNamePosition(i), c.headerNameLength(i)),
+                    len <= 0 ? ByteString.EMPTY : wrap(a, c.headerValuePosition(i), len));
         }
         return m.build();
+    }
+
+    private static ByteString wrap(byte[] a, int pos, int len) {
+        return len <= 0 ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(a, pos, len);
+    }
+
+    /** Header names seen by this reader (a few: "subject", "reply" and the publishers' own). */
+    private final byte[][] nameBytes = new byte[8][];
+    private final String[] names = new String[8];
+    private int namesUsed;
+
+    private String headerName(byte[] a, int pos, int len) {
+        for (int i = 0; i < namesUsed; i++) {
+            byte[] b = nameBytes[i];
+            if (b.length == len && java.util.Arrays.equals(b, 0, len, a, pos, pos + len)) {
+                return names[i];
+            }
+        }
+        String name = new String(a, pos, len, StandardCharsets.UTF_8);
+        int slot = namesUsed < names.length ? namesUsed++ : (int) (next % names.length);
+        nameBytes[slot] = java.util.Arrays.copyOfRange(a, pos, pos + len);
+        names[slot] = name;
+        return name;
     }
 
     @Override

@@ -45,6 +45,54 @@ class CommitLogTest {
         }
     }
 
+    /** The in-place cursor sees exactly what the copying decoder sees, field by field. */
+    @Test
+    void chunkCursorDecodesInPlaceWhatRecordsDecode() throws Exception {
+        java.util.Random rnd = new java.util.Random(42);
+        try (CommitLog log = CommitLog.open(dir, LogSettings.defaults())) {
+            List<LogRecord> batch = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                batch.add(TestSupport.randomRecord(rnd, 1000 + i, 3));
+            }
+            batch.add(new LogRecord(LogRecord.UNASSIGNED, 5, 3, null, null, Map.of("ü", utf8("ß")),
+                    "sübject", "", "", "", 0));
+            log.append(batch);
+            Chunk chunk = log.read(0, 1 << 22, Long.MAX_VALUE);
+            List<LogRecord> want = chunk.records();
+            assertEquals(batch.size(), want.size());
+            Chunk.Cursor c = chunk.cursor();
+            for (LogRecord r : want) {
+                assertTrue(c.next());
+                byte[] a = c.array();
+                assertEquals(r.offset(), c.offset());
+                assertEquals(r.timestampNs(), c.timestampNs());
+                assertEquals(r.ackPolicy(), c.ackPolicy());
+                assertArrayEquals(r.key(), field(a, c, Chunk.Cursor.Field.KEY));
+                assertArrayEquals(r.value(), field(a, c, Chunk.Cursor.Field.VALUE));
+                assertEquals(r.subject(), text(a, c, Chunk.Cursor.Field.SUBJECT));
+                assertEquals(r.replySubject(), text(a, c, Chunk.Cursor.Field.REPLY));
+                assertEquals(r.ackInbox(), text(a, c, Chunk.Cursor.Field.ACK_INBOX));
+                assertEquals(r.correlationId(), text(a, c, Chunk.Cursor.Field.CORRELATION_ID));
+                assertEquals(r.headers().size(), c.headerCount());
+                for (int i = 0; i < c.headerCount(); i++) {
+                    String name = new String(a, c.headerNamePosition(i), c.headerNameLength(i),
+                            java.nio.charset.StandardCharsets.UTF_8);
+                    assertArrayEquals(r.headers().get(name), java.util.Arrays.copyOfRange(a,
+                            c.headerValuePosition(i), c.headerValuePosition(i) + c.headerValueLength(i)), name);
+                }
+            }
+            assertFalse(c.next());
+        }
+    }
+
+    private static byte[] field(byte[] a, Chunk.Cursor c, Chunk.Cursor.Field f) {
+        return c.length(f) < 0 ? null : java.util.Arrays.copyOfRange(a, c.position(f), c.position(f) + c.length(f));
+    }
+
+    private static String text(byte[] a, Chunk.Cursor c, Chunk.Cursor.Field f) {
+        return new String(a, c.position(f), c.length(f), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Test
     void readsFromOffsetsAndTimestampsAcrossSegments() throws Exception {
         try (CommitLog log = CommitLog.open(dir, small())) {
