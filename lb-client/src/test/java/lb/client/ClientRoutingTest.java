@@ -152,6 +152,54 @@ class ClientRoutingTest {
         assertTrue(e.getMessage().startsWith("no broker reachable at 127.0.0.1:" + deadPort), e.getMessage());
     }
 
+    /** Burst reads return every message in order, then the end; a failure comes after the messages before it. */
+    @Test
+    void burstPollsReturnEveryMessageThenTheEndOrTheFailure() throws Exception {
+        for (Status last : List.of(Status.RESOURCE_EXHAUSTED.withDescription("Stop offset reached"),
+                Status.INTERNAL.withDescription("disk on fire"))) {
+            int total = 5_000;
+            String addr = start(new APIGrpc.APIImplBase() {
+                @Override
+                public void fetchMetadata(Api.FetchMetadataRequest r, StreamObserver<Api.FetchMetadataResponse> o) {
+                    o.onNext(metadata(server.getPort(), 1));
+                    o.onCompleted();
+                }
+
+                @Override
+                public void subscribe(Api.SubscribeRequest r, StreamObserver<Api.Message> o) {
+                    o.onNext(Api.Message.getDefaultInstance()); // handshake
+                    for (int n = 0; n < total; n++) {
+                        o.onNext(Api.Message.newBuilder().setOffset(n).build());
+                    }
+                    o.onError(last.asException());
+                }
+            });
+            try (LiftbridgeClient c = LiftbridgeClient.connect(addr)) {
+                Subscription sub = c.subscribe("s", SubscriptionOptions.create().startAtEarliest().window(128));
+                List<Api.Message> got = new java.util.ArrayList<>();
+                LiftbridgeException failure = null;
+                try {
+                    while (sub.poll(got, 100, Duration.ofSeconds(5)) > 0) {
+                        assertTrue(got.size() <= total);
+                    }
+                } catch (LiftbridgeException e) {
+                    failure = e;
+                }
+                assertEquals(total, got.size(), "every message before the end");
+                for (int i = 0; i < total; i++) {
+                    assertEquals(i, got.get(i).getOffset());
+                }
+                if (last.isOk() || last.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+                    assertEquals(null, failure);
+                    assertEquals(Subscription.End.STOP_REACHED, sub.end());
+                } else {
+                    assertTrue(failure != null && failure.getMessage().contains("disk on fire"), String.valueOf(failure));
+                }
+            }
+            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void subscribeConsumesTheHandshakeAndTheBrokerNeverRunsAheadOfTheWindow() throws Exception {
         int total = 50_000;

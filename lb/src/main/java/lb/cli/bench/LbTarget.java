@@ -114,15 +114,26 @@ final class LbTarget implements Target {
         opened.add(c);
         Subscription s = c.subscribe(stream, o);
         return new Reader() {
+            // Taken from the subscription in bursts (one hand-over per burst), served one by one.
+            private final java.util.ArrayList<Api.Message> burst = new java.util.ArrayList<>();
+            private int next;
+
             @Override
             public Delivery poll(Duration t) throws InterruptedException {
-                Api.Message m = s.poll(t);
-                return m == null ? null : new Delivery(m.getOffset(), m.getValue().asReadOnlyByteBuffer());
+                if (next == burst.size()) {
+                    burst.clear();
+                    next = 0;
+                    if (s.poll(burst, Math.max(1, window), t) == 0) {
+                        return null;
+                    }
+                }
+                Api.Message m = burst.get(next++);
+                return new Delivery(m.getOffset(), m.getValue().asReadOnlyByteBuffer());
             }
 
             @Override
             public boolean ended() {
-                return s.end() != null;
+                return s.end() != null && next == burst.size(); // and the burst is served
             }
 
             @Override
