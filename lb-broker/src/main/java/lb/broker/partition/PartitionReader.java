@@ -124,13 +124,29 @@ public final class PartitionReader implements AutoCloseable {
         if (c.length(Field.VALUE) > 0) {
             m.setValue(wrap(a, c.position(Field.VALUE), c.length(Field.VALUE)));
         }
+        boolean storedSubject = false;
+        boolean storedReply = false;
         for (int i = 0, n = c.headerCount(); i < n; i++) {
             int len = c.headerValueLength(i);
-            m.putHeaders(headerName(a, c.headerNamePosition(i), c.headerNameLength(i)),
-                    len <= 0 ? ByteString.EMPTY : wrap(a, c.headerValuePosition(i), len));
+            String name = headerName(a, c.headerNamePosition(i), c.headerNameLength(i));
+            storedSubject |= name.equals(SUBJECT);
+            storedReply |= name.equals(REPLY);
+            m.putHeaders(name, len <= 0 ? ByteString.EMPTY : wrap(a, c.headerValuePosition(i), len));
+        }
+        // Every message carries "subject" and "reply" headers (behavior.md "Stored headers always
+        // include subject and reply"); the writer keeps them as record fields only (logs written
+        // before that have them stored as headers too).
+        if (!storedSubject) {
+            m.putHeaders(SUBJECT, m.getSubjectBytes());
+        }
+        if (!storedReply) {
+            m.putHeaders(REPLY, wrap(a, c.position(Field.REPLY), c.length(Field.REPLY)));
         }
         return m.build();
     }
+
+    private static final String SUBJECT = "subject";
+    private static final String REPLY = "reply";
 
     private static ByteString wrap(byte[] a, int pos, int len) {
         return len <= 0 ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(a, pos, len);

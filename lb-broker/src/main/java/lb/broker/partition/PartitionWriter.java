@@ -4,7 +4,6 @@ import io.liftbridge.proto.Api;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -239,13 +238,12 @@ final class PartitionWriter {
         byte[] raw = m.getData() == null ? new byte[0] : m.getData();
         Api.Message env = decode(m, raw);
         String reply = m.getReplyTo() == null ? "" : m.getReplyTo();
-        Map<String, byte[]> headers = new HashMap<>();
         if (env == null) {
             // Plain data: expected offset 0, like an envelope of a client that never sets it.
-            return new Incoming(record(nowNs, null, raw, headers, m.getSubject(), reply, "", "",
+            return new Incoming(record(nowNs, null, raw, Map.of(), m.getSubject(), reply, "", "",
                     Api.AckPolicy.LEADER_VALUE), raw.length, 0, null);
         }
-        env.getHeadersMap().forEach((k, v) -> headers.put(k, v.toByteArray()));
+        Map<String, byte[]> headers = copy(env.getHeadersMap());
         byte[] key = env.getKey().isEmpty() ? null : env.getKey().toByteArray();
         return new Incoming(record(nowNs, key, env.getValue().toByteArray(), headers, m.getSubject(), reply,
                 env.getAckInbox(), env.getCorrelationId(), env.getAckPolicyValue()), raw.length, env.getOffset(), null);
@@ -253,17 +251,31 @@ final class PartitionWriter {
 
     /** An in-process publish: what its envelope would have become. */
     private Incoming incoming(LocalPublish p, long nowNs) {
-        Map<String, byte[]> headers = new HashMap<>();
-        p.headers().forEach((k, v) -> headers.put(k, v.toByteArray()));
+        Map<String, byte[]> headers = copy(p.headers());
         return new Incoming(record(nowNs, p.key().isEmpty() ? null : p.key().toByteArray(), p.value().toByteArray(),
                 headers, p.subject(), "", p.ackInbox(), p.correlationId(), p.ackPolicy()),
                 p.envelopeSize(), p.expectedOffset(), p);
     }
 
+    private static Map<String, byte[]> copy(Map<String, com.google.protobuf.ByteString> headers) {
+        if (headers.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, byte[]> out = new HashMap<>(headers.size() * 2);
+        headers.forEach((k, v) -> {
+            // The broker's own "subject" and "reply" replace a publisher's headers of those
+            // names (as upstream overwrites them); the reader adds them from the record's fields.
+            if (!k.equals("subject") && !k.equals("reply")) {
+                out.put(k, v.toByteArray());
+            }
+        });
+        return out;
+    }
+
     private LogRecord record(long nowNs, byte[] key, byte[] value, Map<String, byte[]> headers, String subject,
                              String reply, String ackInbox, String correlationId, int ackPolicy) {
-        headers.put("subject", subject.getBytes(StandardCharsets.UTF_8));
-        headers.put("reply", reply.getBytes(StandardCharsets.UTF_8));
+        // The "subject" and "reply" headers every message carries (behavior.md) are not stored:
+        // the record has both as fields, and the reader adds the headers from them.
         return new LogRecord(LogRecord.UNASSIGNED, nowNs, leaderEpoch, key, value, headers,
                 subject, reply, ackInbox, correlationId, ackPolicy);
     }

@@ -370,7 +370,8 @@ abstract class BrokerConformanceSuite {
             Api.Ack a = Envelope.decodeAck(onNats.getData());
             assertTrue(a.getStream().equals("t1") || a.getStream().equals("t2"), a.getStream());
         }
-        api.publish(publish("t1", "second").build());
+        api.publish(publish("t1", "second").putHeaders("subject", ByteString.copyFromUtf8("fake"))
+                .putHeaders("trace", ByteString.copyFromUtf8("t")).build());
         api.createStream(stream("t4").setSubject("lonely").build());
         api.publish(publish("t4", "only").build());
         Api.SubscribeRequest.Builder earliest = Api.SubscribeRequest.newBuilder()
@@ -379,7 +380,12 @@ abstract class BrokerConformanceSuite {
         // t1 holds each message once: its NATS echo was skipped. A third message proves no
         // duplicate sits between them (the subscription would return it in place of "third").
         api.publish(publish("t1", "third").build());
-        assertEquals(List.of("first", "second", "third"), values(subscribe(earliest.setStream("t1").build(), 3)));
+        List<Api.Message> t1 = subscribe(earliest.setStream("t1").build(), 3);
+        assertEquals(List.of("first", "second", "third"), values(t1));
+        Map<String, ByteString> h = t1.get(1).getHeadersMap();
+        assertEquals("orders", h.get("subject").toStringUtf8(), "the broker's subject header wins");
+        assertEquals("", h.get("reply").toStringUtf8());
+        assertEquals("t", h.get("trace").toStringUtf8());
         assertEquals(2, api.fetchPartitionMetadata(Api.FetchPartitionMetadataRequest.newBuilder()
                 .setStream("t1").build()).getMetadata().getNewestOffset());
         assertEquals(-1, api.fetchPartitionMetadata(Api.FetchPartitionMetadataRequest.newBuilder()
