@@ -285,7 +285,7 @@ final class PartitionWriter {
             return null;
         }
         try {
-            return Envelope.decodePublish(raw);
+            return Envelope.decodePublishAliased(raw); // fields are copied into the record once
         } catch (EnvelopeException e) {
             // Liftbridge stores any non-decodable message as plain data (§4.3).
             LOG.log(Level.FINE, () -> "plain message on " + m.getSubject() + ": " + e.getMessage());

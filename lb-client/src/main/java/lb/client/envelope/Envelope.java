@@ -148,6 +148,26 @@ public final class Envelope {
         return decode(data, MessageType.PUBLISH, Api.Message.parser());
     }
 
+    /**
+     * As {@link #decodePublish}, but the message's bytes fields (key, value, header values) are
+     * views of {@code data} instead of copies: for a receiver that copies them once anyway and
+     * never modifies {@code data} afterwards.
+     */
+    public static Api.Message decodePublishAliased(byte[] data) throws EnvelopeException {
+        int off = payloadOffset(data, MessageType.PUBLISH);
+        try {
+            com.google.protobuf.CodedInputStream in =
+                    com.google.protobuf.CodedInputStream.newInstance(data, off, data.length - off);
+            in.enableAliasing(true);
+            Api.Message m = Api.Message.parser().parseFrom(in);
+            in.checkLastTagWas(0);
+            return m;
+        } catch (InvalidProtocolBufferException e) {
+            throw new EnvelopeException(EnvelopeException.Reason.BAD_PAYLOAD,
+                    "envelope payload is not a valid " + MessageType.PUBLISH + " message: " + e.getMessage(), e);
+        }
+    }
+
     /** Decodes an ack envelope (type 1) into the {@code Ack} it carries. */
     public static Api.Ack decodeAck(byte[] data) throws EnvelopeException {
         return decode(data, MessageType.ACK, Api.Ack.parser());

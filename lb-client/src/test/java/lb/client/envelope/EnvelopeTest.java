@@ -44,6 +44,7 @@ class EnvelopeTest {
             assertArrayEquals(Envelope.encode(MessageType.PUBLISH, m.toByteArray(), crc), env,
                     "both encoders agree");
             assertEquals(m, Envelope.decodePublish(env), "seed " + SEED + " iteration " + i);
+            assertEquals(m, Envelope.decodePublishAliased(env), "aliased, seed " + SEED + " iteration " + i);
         }
     }
 
@@ -167,6 +168,17 @@ class EnvelopeTest {
                         b[rnd.nextInt(b.length)] = (byte) rnd.nextInt(256);
                     }
                 }
+            }
+            Api.Message copied = null;
+            try {
+                copied = Envelope.decodePublish(b);
+            } catch (EnvelopeException expected) {
+                // compared below
+            }
+            try {
+                assertEquals(copied, Envelope.decodePublishAliased(b), "input " + i + " decodes the same aliased");
+            } catch (EnvelopeException e) {
+                assertEquals(null, copied, "input " + i + " refused only when aliased: " + e.getMessage());
             }
             try {
                 Envelope.decodePublish(b);
