@@ -57,12 +57,20 @@ final class PartitionWriter {
     private boolean stopped; // guarded by stopping
     /** Value of {@link #STORED_BY_HEADER} on this partition's own copies published to NATS. */
     private final String echoToken;
+    private final com.google.protobuf.ByteString streamBytes;
+    private final com.google.protobuf.ByteString streamSubjectBytes;
+    private final com.google.protobuf.ByteString subjectBytes;
 
     PartitionWriter(Partition partition, CommitLog log, long leaderEpoch) {
         this.partition = partition;
         this.log = log;
         this.leaderEpoch = leaderEpoch;
         this.echoToken = partition.echoToken();
+        // Acks name these for every message: encoded once (protobuf would encode each string
+        // twice per ack, for its size and for its bytes).
+        this.streamBytes = com.google.protobuf.ByteString.copyFromUtf8(partition.stream());
+        this.streamSubjectBytes = com.google.protobuf.ByteString.copyFromUtf8(partition.streamSubject());
+        this.subjectBytes = com.google.protobuf.ByteString.copyFromUtf8(partition.subject());
         // A virtual thread per partition, like upstream's goroutine: a broker with thousands of
         // partitions does not hold thousands of platform threads; the JDK compensates for the
         // carrier while a write or fsync blocks.
@@ -326,15 +334,20 @@ final class PartitionWriter {
         }
     }
 
+    /** The UTF-8 of a message's subject; the partition's own (the usual case) is encoded once. */
+    private com.google.protobuf.ByteString subjectBytes(String subject) {
+        return subject.equals(partition.subject()) ? subjectBytes : com.google.protobuf.ByteString.copyFromUtf8(subject);
+    }
+
     /** A refused message's ack and, for an in-process publish, where it goes. */
     private record Refusal(Api.Ack.Builder ack, LocalPublish origin) {
     }
 
     private Api.Ack.Builder ack(LogRecord rec, long offset) {
         return Api.Ack.newBuilder()
-                .setStream(partition.stream())
-                .setPartitionSubject(partition.streamSubject())
-                .setMsgSubject(rec.subject())
+                .setStreamBytes(streamBytes)
+                .setPartitionSubjectBytes(streamSubjectBytes)
+                .setMsgSubjectBytes(subjectBytes(rec.subject()))
                 .setOffset(offset)
                 .setAckInbox(rec.ackInbox())
                 .setCorrelationId(rec.correlationId())
@@ -348,9 +361,9 @@ final class PartitionWriter {
             return;
         }
         acks.add(new Refusal(Api.Ack.newBuilder()
-                .setStream(partition.stream())
-                .setPartitionSubject(partition.streamSubject())
-                .setMsgSubject(rec.subject())
+                .setStreamBytes(streamBytes)
+                .setPartitionSubjectBytes(streamSubjectBytes)
+                .setMsgSubjectBytes(subjectBytes(rec.subject()))
                 .setAckInbox(rec.ackInbox())
                 .setCorrelationId(rec.correlationId())
                 .setAckPolicyValue(rec.ackPolicy())
