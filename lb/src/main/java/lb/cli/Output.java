@@ -48,6 +48,11 @@ final class Output {
         return json().createObjectNode();
     }
 
+    /** Prints a JSON tree in the chosen machine format. */
+    void print(PrintWriter out, Object node) {
+        printJson(out, node);
+    }
+
     static void printJson(PrintWriter out, Object node) {
         out.println(json().writerWithDefaultPrettyPrinter().writeValueAsString(node));
         out.flush();

@@ -23,10 +23,12 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code lb stream}: create, list, describe, delete, pause and make streams read-only. */
-@Command(name = "stream", description = "Create, list, describe, delete, pause and make streams read-only.",
+@Command(name = "stream", description = "Create, list, describe, delete, pause and make streams read-only; "
+        + "look up offsets.",
         mixinStandardHelpOptions = true,
         subcommands = {StreamCommand.Create.class, StreamCommand.ListCmd.class, StreamCommand.Describe.class,
-            StreamCommand.Delete.class, StreamCommand.Pause.class, StreamCommand.Readonly.class})
+            StreamCommand.Delete.class, StreamCommand.Pause.class, StreamCommand.Readonly.class,
+            StreamOffsetsCommand.class})
 final class StreamCommand {
 
     static boolean internal(String name) {

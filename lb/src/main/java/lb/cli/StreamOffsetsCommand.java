@@ -1,0 +1,178 @@
+package lb.cli;
+
+import io.liftbridge.proto.Api;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import lb.cli.position.Position;
+import lb.cli.position.PositionParser;
+import lb.client.LiftbridgeException;
+import lb.client.Subscription;
+import lb.client.SubscriptionOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code lb stream offsets NAME [POS]} (kcat -Q): per partition, the offset a position resolves
+ * to (for {@code @TIME}: the first message at or after that time) and the oldest, newest and
+ * high-watermark offsets. Runs on the caller's thread.
+ *
+ * <p>Liftbridge has no offset-for-time or log-start call: the oldest retained offset and the
+ * offset for a time are found the way {@code tail --from @TIME} finds them, by subscribing
+ * (StartAtEarliestReceived / StartAtTime, stopping at the newest offset) and taking the first
+ * message; that also gives each offset's timestamp. A time after the newest message resolves to
+ * the next offset to be written (newest + 1), as Kafka's ListOffsets does, with no time.
+ */
+@Command(name = "offsets", description = {"Offsets per partition: oldest, newest, high watermark, "
+        + "and what a position resolves to, e.g. the first offset at or after a time (ro).",
+        "POS: " + PositionParser.FORMS + "."},
+        mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {"  lb stream offsets orders                    # oldest, newest and HW of each partition",
+            "  lb stream offsets orders @2025-03-01        # first offset at or after midnight UTC",
+            "  lb stream offsets orders @-1h -p 0 --json"})
+final class StreamOffsetsCommand extends BaseCommand {
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "Stream name.")
+    String name;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "POS", description = "A position to resolve, e.g. @TIME, -10, last.")
+    String position;
+
+    @Option(names = {"-p", "--partition"}, paramLabel = "P[,P...]", converter = Partitions.class,
+            description = "Only these partitions (e.g. 0,2 or 0-3).")
+    Partitions.Selection partitions;
+
+    @Mixin
+    Output output;
+
+    /** One partition's answer; {@code offset}/{@code time} are null without POS or when unknown. */
+    record Row(int partition, Long offset, Instant time, Long oldest, long newest, long highWatermark) {
+    }
+
+    @Override
+    int execute() throws InterruptedException {
+        Position pos;
+        try {
+            pos = position == null ? null : PositionParser.system().parsePosition(position);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        boolean json = output.isJson();
+        Api.StreamMetadata s = Streams.require(client(), name);
+        Duration timeout = root().connection.resolve(io()).timeoutDuration();
+        List<Row> rows = new ArrayList<>();
+        for (int p : Streams.select(s, partitions == null ? null : partitions.ids())) {
+            rows.add(resolve(p, pos, timeout));
+        }
+        PrintWriter out = out();
+        if (json) {
+            ObjectNode o = Output.object();
+            o.put("stream", name);
+            if (pos == null) {
+                o.putNull("position");
+            } else {
+                o.put("position", pos.toString());
+            }
+            ArrayNode a = o.putArray("partitions");
+            for (Row r : rows) {
+                ObjectNode po = a.addObject();
+                po.put("partition", r.partition());
+                if (pos != null) {
+                    putOrNull(po, "offset", r.offset());
+                    if (r.time() == null) {
+                        po.putNull("time");
+                    } else {
+                        po.put("time", r.time().toString());
+                    }
+                }
+                putOrNull(po, "oldest", r.oldest());
+                po.put("newest", r.newest());
+                po.put("high_watermark", r.highWatermark());
+            }
+            output.print(out, o);
+            return ExitCodes.OK;
+        }
+        Output.Table t = pos == null ? new Output.Table("PARTITION", "OLDEST", "NEWEST", "HW")
+                : new Output.Table("PARTITION", "OFFSET", "TIME", "OLDEST", "NEWEST", "HW");
+        for (Row r : rows) {
+            String oldest = r.oldest() == null ? "-" : r.oldest().toString();
+            if (pos == null) {
+                t.row(r.partition(), oldest, r.newest(), r.highWatermark());
+            } else {
+                t.row(r.partition(), r.offset() == null ? "-" : r.offset(), r.time() == null ? "-" : r.time(),
+                        oldest, r.newest(), r.highWatermark());
+            }
+        }
+        t.print(out, root().color(io().outTty));
+        return ExitCodes.OK;
+    }
+
+    private static void putOrNull(ObjectNode o, String field, Long v) {
+        if (v == null) {
+            o.putNull(field);
+        } else {
+            o.put(field, v);
+        }
+    }
+
+    private Row resolve(int p, Position pos, Duration timeout) throws InterruptedException {
+        Api.PartitionMetadata pm = client().fetchPartitionMetadata(name, p);
+        long newest = pm.getNewestOffset();
+        long hw = pm.getHighWatermark();
+        Api.Message first = newest < 0 ? null : first(p, SubscriptionOptions.create().startAtEarliest(), newest, timeout);
+        Long oldest = first == null ? null : first.getOffset();
+        if (pos == null) {
+            return new Row(p, null, null, oldest, newest, hw);
+        }
+        long next = newest + 1;
+        Api.Message at = switch (pos) {
+            case Position.Earliest e -> first;
+            case Position.End e -> null;
+            case Position.Last l -> newest < 0 ? null : at(p, newest, timeout);
+            case Position.Offset o -> o.offset() > newest ? null : at(p, o.offset(), timeout);
+            case Position.BeforeEnd b -> oldest == null ? null : at(p, Math.max(oldest, next - b.count()), timeout);
+            case Position.AfterStart a -> oldest == null || oldest + a.count() > newest ? null
+                    : at(p, oldest + a.count(), timeout);
+            case Position.AtTime t -> newest < 0 ? null
+                    : first(p, SubscriptionOptions.create().startAtTime(t.time()), newest, timeout);
+        };
+        if (at != null) {
+            return new Row(p, at.getOffset(), Instant.ofEpochSecond(0, at.getTimestamp()), oldest, newest, hw);
+        }
+        // No message there: an absolute offset stays what it was; everything else is "the next one".
+        long offset = pos instanceof Position.Offset o ? o.offset() : next;
+        return new Row(p, offset, null, oldest, newest, hw);
+    }
+
+    /** The message at or after {@code offset} (compaction may have removed that one). */
+    private Api.Message at(int p, long offset, Duration timeout) throws InterruptedException {
+        return first(p, SubscriptionOptions.create().startAtOffset(offset), Long.MAX_VALUE, timeout);
+    }
+
+    /** The first message of a subscription stopping at {@code stop}, or null when there is none. */
+    private Api.Message first(int p, SubscriptionOptions o, long stop, Duration timeout) throws InterruptedException {
+        o.partition(p).window(1);
+        if (stop != Long.MAX_VALUE) {
+            o.stopAtOffset(stop);
+        } else {
+            o.stopAtLatest();
+        }
+        try (Subscription s = client().subscribe(name, o)) {
+            return s.poll(timeout);
+        } catch (LiftbridgeException e) {
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            if (m.contains("Stop offset is before start offset") || m.contains("Stream is empty")
+                    || m.contains("no message at or")) {
+                return null; // nothing between the start and the stop
+            }
+            throw e;
+        }
+    }
+}

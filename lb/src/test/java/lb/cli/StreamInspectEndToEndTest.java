@@ -1,0 +1,86 @@
+package lb.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import lb.cli.CliHarness.Result;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** lb stream offsets and lb stream describe --configs end to end. */
+@org.junit.jupiter.api.Timeout(90)
+class StreamInspectEndToEndTest {
+
+    @TempDir
+    static Path dir;
+    static CliHarness h;
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        h = new CliHarness(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        h.close();
+    }
+
+    static Result ok(Result r) {
+        assertEquals(0, r.code(), r.toString());
+        return r;
+    }
+
+    static JsonNode json(String... args) {
+        return JSON.readTree(ok(h.run(args)).out());
+    }
+
+    @Test
+    void offsetsResolveTimesAndPositionsPerPartition() throws Exception {
+        ok(h.run("stream", "create", "offs", "-p", "2"));
+        ok(h.run("publish", "offs", "-p", "0", "--count", "2", "m{{n}}"));
+        // A time strictly after the first two messages and before the third.
+        Instant between = Instant.now();
+        long until = System.nanoTime() + 20_000_000L;
+        while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+        ok(h.run("publish", "offs", "-p", "0", "m3"));
+
+        JsonNode plain = json("stream", "offsets", "offs", "--json");
+        JsonNode p0 = plain.path("partitions").get(0);
+        assertEquals(0, p0.path("oldest").asLong());
+        assertEquals(2, p0.path("newest").asLong());
+        assertEquals(2, p0.path("high_watermark").asLong());
+        assertTrue(p0.path("offset").isMissingNode(), plain.toString());
+        JsonNode p1 = plain.path("partitions").get(1);
+        assertTrue(p1.path("oldest").isNull(), p1.toString());
+        assertEquals(-1, p1.path("newest").asLong());
+
+        JsonNode at = json("stream", "offsets", "offs", "@" + between.toEpochMilli(), "--json");
+        assertEquals(2, at.path("partitions").get(0).path("offset").asLong(), at.toString());
+        assertTrue(Instant.parse(at.path("partitions").get(0).path("time").asString()).isAfter(between.minusMillis(1)));
+        assertEquals(0, at.path("partitions").get(1).path("offset").asLong(), "empty: the next offset");
+        JsonNode future = json("stream", "offsets", "offs", "@+1h", "-p", "0", "--json");
+        assertEquals(3, future.path("partitions").get(0).path("offset").asLong());
+        assertTrue(future.path("partitions").get(0).path("time").isNull());
+        assertEquals(1, future.path("partitions").size());
+        assertEquals(1, json("stream", "offsets", "offs", "-2", "-p", "0", "--json").path("partitions").get(0)
+                .path("offset").asLong());
+        assertEquals(0, json("stream", "offsets", "offs", "earliest", "-p", "0", "--json").path("partitions").get(0)
+                .path("offset").asLong());
+
+        String table = ok(h.run("stream", "offsets", "offs", "last")).out();
+        assertTrue(table.startsWith("PARTITION  OFFSET  TIME"), table);
+        assertTrue(table.lines().anyMatch(l -> l.matches("0\\s+2\\s+\\d{4}-.*Z\\s+0\\s+2\\s+2")), table);
+        assertEquals(ExitCodes.USAGE, h.run("stream", "offsets", "offs", "yesterday").code());
+        assertEquals(ExitCodes.NOT_FOUND, h.run("stream", "offsets", "nope").code());
+        assertEquals(ExitCodes.NOT_FOUND, h.run("stream", "offsets", "offs", "-p", "5").code());
+    }
+}
