@@ -83,4 +83,25 @@ class StreamInspectEndToEndTest {
         assertEquals(ExitCodes.NOT_FOUND, h.run("stream", "offsets", "nope").code());
         assertEquals(ExitCodes.NOT_FOUND, h.run("stream", "offsets", "offs", "-p", "5").code());
     }
+
+    @Test
+    void describeShowsTheConfigsTheApiExposesAndNamesTheRest() {
+        ok(h.run("stream", "create", "cfg", "-p", "2", "--retention-age", "7d"));
+        ok(h.run("stream", "pause", "cfg", "-p", "1"));
+        JsonNode c = json("stream", "describe", "cfg", "--configs", "--json");
+        assertEquals("cfg", c.path("configs").path("subject").asString());
+        assertEquals("2", c.path("configs").path("partitions").asString());
+        assertEquals("1", c.path("configs").path("replication.factor").asString());
+        assertEquals("1/2", c.path("configs").path("paused.partitions").asString());
+        assertTrue(c.path("configs_not_exposed").toString().contains("retention.max.age"), c.toString());
+        assertTrue(c.path("partitions").isMissingNode(), "--configs alone: no partitions");
+        JsonNode a = json("stream", "describe", "cfg", "--all", "--json");
+        assertEquals(2, a.path("partitions").size());
+        assertTrue(a.path("configs").isObject());
+        String text = ok(h.run("stream", "describe", "cfg", "--all")).out();
+        assertTrue(text.contains("replication.factor") && text.contains("not exposed by the API")
+                && text.contains("PARTITION  LEADER"), text);
+        String plain = ok(h.run("stream", "describe", "cfg")).out();
+        assertTrue(!plain.contains("KEY") && plain.contains("PARTITION"), plain);
+    }
 }
