@@ -177,6 +177,9 @@ function _complete_lb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} version" ];    then _picocli_lb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_lb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} broker start" ];    then _picocli_lb_broker; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} broker config" ];    then _picocli_lb_broker; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} broker config print" ];    then _picocli_lb_broker_config; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} broker config validate" ];    then _picocli_lb_broker_config; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster info" ];    then _picocli_lb_cluster; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster health" ];    then _picocli_lb_cluster; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stream create" ];    then _picocli_lb_stream; return $?; fi
@@ -188,6 +191,7 @@ function _complete_lb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stream rm" ];    then _picocli_lb_stream; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stream pause" ];    then _picocli_lb_stream; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stream readonly" ];    then _picocli_lb_stream; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stream offsets" ];    then _picocli_lb_stream; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cursor get" ];    then _picocli_lb_cursor; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cursor set" ];    then _picocli_lb_cursor; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cursor list" ];    then _picocli_lb_cursor; return $?; fi
@@ -245,93 +249,101 @@ function _complete_lb() {
   local cmds20=(version)
   local cmds21=(help)
   local cmds22=(broker start)
-  local cmds23=(cluster info)
-  local cmds24=(cluster health)
-  local cmds25=(stream create)
-  local cmds26=(stream list)
-  local cmds27=(stream ls)
-  local cmds28=(stream describe)
-  local cmds29=(stream info)
-  local cmds30=(stream delete)
-  local cmds31=(stream rm)
-  local cmds32=(stream pause)
-  local cmds33=(stream readonly)
-  local cmds34=(cursor get)
-  local cmds35=(cursor set)
-  local cmds36=(cursor list)
-  local cmds37=(cursor ls)
-  local cmds38=(group list)
-  local cmds39=(group ls)
-  local cmds40=(group describe)
-  local cmds41=(group seek)
-  local cmds42=(activity tail)
-  local cmds43=(context add)
-  local cmds44=(context use)
-  local cmds45=(context select)
-  local cmds46=(context list)
-  local cmds47=(context ls)
-  local cmds48=(context show)
-  local cmds49=(context rm)
-  local cmds50=(context remove)
-  local cmds51=(context current)
-  local cmds52=(ctx add)
-  local cmds53=(ctx use)
-  local cmds54=(ctx select)
-  local cmds55=(ctx list)
-  local cmds56=(ctx ls)
-  local cmds57=(ctx show)
-  local cmds58=(ctx rm)
-  local cmds59=(ctx remove)
-  local cmds60=(ctx current)
-  local cmds61=(bench pub)
-  local cmds62=(bench sub)
-  local cmds63=(bench e2e)
-  local cmds64=(bench rtt)
-  local cmds65=(docs man)
+  local cmds23=(broker config)
+  local cmds24=(broker config print)
+  local cmds25=(broker config validate)
+  local cmds26=(cluster info)
+  local cmds27=(cluster health)
+  local cmds28=(stream create)
+  local cmds29=(stream list)
+  local cmds30=(stream ls)
+  local cmds31=(stream describe)
+  local cmds32=(stream info)
+  local cmds33=(stream delete)
+  local cmds34=(stream rm)
+  local cmds35=(stream pause)
+  local cmds36=(stream readonly)
+  local cmds37=(stream offsets)
+  local cmds38=(cursor get)
+  local cmds39=(cursor set)
+  local cmds40=(cursor list)
+  local cmds41=(cursor ls)
+  local cmds42=(group list)
+  local cmds43=(group ls)
+  local cmds44=(group describe)
+  local cmds45=(group seek)
+  local cmds46=(activity tail)
+  local cmds47=(context add)
+  local cmds48=(context use)
+  local cmds49=(context select)
+  local cmds50=(context list)
+  local cmds51=(context ls)
+  local cmds52=(context show)
+  local cmds53=(context rm)
+  local cmds54=(context remove)
+  local cmds55=(context current)
+  local cmds56=(ctx add)
+  local cmds57=(ctx use)
+  local cmds58=(ctx select)
+  local cmds59=(ctx list)
+  local cmds60=(ctx ls)
+  local cmds61=(ctx show)
+  local cmds62=(ctx rm)
+  local cmds63=(ctx remove)
+  local cmds64=(ctx current)
+  local cmds65=(bench pub)
+  local cmds66=(bench sub)
+  local cmds67=(bench e2e)
+  local cmds68=(bench rtt)
+  local cmds69=(docs man)
 
-  if CompWordsContainsArray "${cmds65[@]}"; then _picocli_lb_docs_man; return $?; fi
-  if CompWordsContainsArray "${cmds64[@]}"; then _picocli_lb_bench_rtt; return $?; fi
-  if CompWordsContainsArray "${cmds63[@]}"; then _picocli_lb_bench_e2e; return $?; fi
-  if CompWordsContainsArray "${cmds62[@]}"; then _picocli_lb_bench_sub; return $?; fi
-  if CompWordsContainsArray "${cmds61[@]}"; then _picocli_lb_bench_pub; return $?; fi
-  if CompWordsContainsArray "${cmds60[@]}"; then _picocli_lb_ctx_current; return $?; fi
-  if CompWordsContainsArray "${cmds59[@]}"; then _picocli_lb_ctx_remove; return $?; fi
-  if CompWordsContainsArray "${cmds58[@]}"; then _picocli_lb_ctx_rm; return $?; fi
-  if CompWordsContainsArray "${cmds57[@]}"; then _picocli_lb_ctx_show; return $?; fi
-  if CompWordsContainsArray "${cmds56[@]}"; then _picocli_lb_ctx_ls; return $?; fi
-  if CompWordsContainsArray "${cmds55[@]}"; then _picocli_lb_ctx_list; return $?; fi
-  if CompWordsContainsArray "${cmds54[@]}"; then _picocli_lb_ctx_select; return $?; fi
-  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_lb_ctx_use; return $?; fi
-  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_lb_ctx_add; return $?; fi
-  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_lb_context_current; return $?; fi
-  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_lb_context_remove; return $?; fi
-  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_lb_context_rm; return $?; fi
-  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_lb_context_show; return $?; fi
-  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_lb_context_ls; return $?; fi
-  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_lb_context_list; return $?; fi
-  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_lb_context_select; return $?; fi
-  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_lb_context_use; return $?; fi
-  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_lb_context_add; return $?; fi
-  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_lb_activity_tail; return $?; fi
-  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_lb_group_seek; return $?; fi
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_lb_group_describe; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_lb_group_ls; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_lb_group_list; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_lb_cursor_ls; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_lb_cursor_list; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_lb_cursor_set; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_lb_cursor_get; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_lb_stream_readonly; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_lb_stream_pause; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_lb_stream_rm; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_lb_stream_delete; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_lb_stream_info; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_lb_stream_describe; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_lb_stream_ls; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_lb_stream_list; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_lb_stream_create; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_lb_cluster_health; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_lb_cluster_info; return $?; fi
+  if CompWordsContainsArray "${cmds69[@]}"; then _picocli_lb_docs_man; return $?; fi
+  if CompWordsContainsArray "${cmds68[@]}"; then _picocli_lb_bench_rtt; return $?; fi
+  if CompWordsContainsArray "${cmds67[@]}"; then _picocli_lb_bench_e2e; return $?; fi
+  if CompWordsContainsArray "${cmds66[@]}"; then _picocli_lb_bench_sub; return $?; fi
+  if CompWordsContainsArray "${cmds65[@]}"; then _picocli_lb_bench_pub; return $?; fi
+  if CompWordsContainsArray "${cmds64[@]}"; then _picocli_lb_ctx_current; return $?; fi
+  if CompWordsContainsArray "${cmds63[@]}"; then _picocli_lb_ctx_remove; return $?; fi
+  if CompWordsContainsArray "${cmds62[@]}"; then _picocli_lb_ctx_rm; return $?; fi
+  if CompWordsContainsArray "${cmds61[@]}"; then _picocli_lb_ctx_show; return $?; fi
+  if CompWordsContainsArray "${cmds60[@]}"; then _picocli_lb_ctx_ls; return $?; fi
+  if CompWordsContainsArray "${cmds59[@]}"; then _picocli_lb_ctx_list; return $?; fi
+  if CompWordsContainsArray "${cmds58[@]}"; then _picocli_lb_ctx_select; return $?; fi
+  if CompWordsContainsArray "${cmds57[@]}"; then _picocli_lb_ctx_use; return $?; fi
+  if CompWordsContainsArray "${cmds56[@]}"; then _picocli_lb_ctx_add; return $?; fi
+  if CompWordsContainsArray "${cmds55[@]}"; then _picocli_lb_context_current; return $?; fi
+  if CompWordsContainsArray "${cmds54[@]}"; then _picocli_lb_context_remove; return $?; fi
+  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_lb_context_rm; return $?; fi
+  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_lb_context_show; return $?; fi
+  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_lb_context_ls; return $?; fi
+  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_lb_context_list; return $?; fi
+  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_lb_context_select; return $?; fi
+  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_lb_context_use; return $?; fi
+  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_lb_context_add; return $?; fi
+  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_lb_activity_tail; return $?; fi
+  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_lb_group_seek; return $?; fi
+  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_lb_group_describe; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_lb_group_ls; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_lb_group_list; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_lb_cursor_ls; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_lb_cursor_list; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_lb_cursor_set; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_lb_cursor_get; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_lb_stream_offsets; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_lb_stream_readonly; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_lb_stream_pause; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_lb_stream_rm; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_lb_stream_delete; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_lb_stream_info; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_lb_stream_describe; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_lb_stream_ls; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_lb_stream_list; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_lb_stream_create; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_lb_cluster_health; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_lb_cluster_info; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_lb_broker_config_validate; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_lb_broker_config_print; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_lb_broker_config; return $?; fi
   if CompWordsContainsArray "${cmds22[@]}"; then _picocli_lb_broker_start; return $?; fi
   if CompWordsContainsArray "${cmds21[@]}"; then _picocli_lb_help; return $?; fi
   if CompWordsContainsArray "${cmds20[@]}"; then _picocli_lb_version; return $?; fi
@@ -402,7 +414,7 @@ function _picocli_lb_broker() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="start"
+  local commands="start config"
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
   local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
@@ -474,7 +486,7 @@ function _picocli_lb_stream() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="create list ls describe info delete rm pause readonly"
+  local commands="create list ls describe info delete rm pause readonly offsets"
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
   local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
@@ -511,8 +523,8 @@ function _picocli_lb_publish() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--async' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '--count' '--print' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--sync' '-T' '--tee' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -553,7 +565,10 @@ function _picocli_lb_publish() {
     '--max-in-flight')
       return
       ;;
-    '--count')
+    '-c'|'--count')
+      return
+      ;;
+    '--rate')
       return
       ;;
     '--print')
@@ -589,8 +604,8 @@ function _picocli_lb_pub() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--async' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '--count' '--print' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--sync' '-T' '--tee' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -631,7 +646,10 @@ function _picocli_lb_pub() {
     '--max-in-flight')
       return
       ;;
-    '--count')
+    '-c'|'--count')
+      return
+      ;;
+    '--rate')
       return
       ;;
     '--print')
@@ -667,8 +685,8 @@ function _picocli_lb_produce() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--async' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '--count' '--print' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--sync' '-T' '--tee' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -709,7 +727,10 @@ function _picocli_lb_produce() {
     '--max-in-flight')
       return
       ;;
-    '--count')
+    '-c'|'--count')
+      return
+      ;;
+    '--rate')
       return
       ;;
     '--print')
@@ -1511,7 +1532,7 @@ function _picocli_lb_broker_start() {
 
   local commands=""
   local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--dev' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-s' '--servers' '--timeout' '--context' '--color'"
+  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1546,6 +1567,9 @@ function _picocli_lb_broker_start() {
     '--level')
       return
       ;;
+    '-X'|'--set')
+      return
+      ;;
     '-s'|'--servers')
       return
       ;;
@@ -1564,6 +1588,193 @@ function _picocli_lb_broker_start() {
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `config` subcommand.
+function _picocli_lb_broker_config() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="print validate"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `print` subcommand.
+function _picocli_lb_broker_config_print() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-p'|'--port')
+      return
+      ;;
+    '-d'|'--data-dir')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--id')
+      return
+      ;;
+    '--namespace')
+      return
+      ;;
+    '-n'|'--nats-servers')
+      return
+      ;;
+    '--sync')
+      return
+      ;;
+    '--level')
+      return
+      ;;
+    '-X'|'--set')
+      return
+      ;;
+    '--format')
+      return
+      ;;
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `validate` subcommand.
+function _picocli_lb_broker_config_validate() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-p'|'--port')
+      return
+      ;;
+    '-d'|'--data-dir')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--id')
+      return
+      ;;
+    '--namespace')
+      return
+      ;;
+    '-n'|'--nats-servers')
+      return
+      ;;
+    '--sync')
+      return
+      ;;
+    '--level')
+      return
+      ;;
+    '-X'|'--set')
+      return
+      ;;
+    '--format')
+      return
+      ;;
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "validate" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1798,7 +2009,7 @@ function _picocli_lb_stream_describe() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local flag_opts="'--partitions' '-c' '--configs' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
   local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1840,7 +2051,7 @@ function _picocli_lb_stream_info() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local flag_opts="'--partitions' '-c' '--configs' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
   local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
@@ -2000,6 +2211,48 @@ function _picocli_lb_stream_readonly() {
 
   case ${prev_word} in
     '-p'|'--partition')
+      return
+      ;;
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `offsets` subcommand.
+function _picocli_lb_stream_offsets() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-p'|'--partition')
+      return
+      ;;
+    '--format')
       return
       ;;
     '-s'|'--servers')

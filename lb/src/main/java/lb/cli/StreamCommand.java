@@ -162,7 +162,7 @@ final class StreamCommand {
                 streams.forEach(s -> out.println(s.getName()));
                 return ExitCodes.OK;
             }
-            if (output.isJson()) {
+            if (output.structured()) {
                 ArrayNode a = Output.json().createArrayNode();
                 for (Api.StreamMetadata s : streams) {
                     ObjectNode o = a.addObject();
@@ -171,7 +171,7 @@ final class StreamCommand {
                     o.put("partitions", s.getPartitionsCount());
                     o.put("created", Instant.ofEpochSecond(0, s.getCreationTimestamp()).toString());
                 }
-                Output.printJson(out, a);
+                output.print(out, a);
                 return ExitCodes.OK;
             }
             Output.Table t = new Output.Table("NAME", "SUBJECT", "PARTITIONS", "CREATED");
@@ -235,7 +235,7 @@ final class StreamCommand {
         int execute() {
             boolean wantConfigs = showConfigs || all;
             boolean wantPartitions = showPartitions || all || !showConfigs;
-            boolean json = output.isJson();
+            boolean json = output.structured();
             Api.StreamMetadata s = Streams.require(client(), name);
             List<Api.PartitionMetadata> parts = new ArrayList<>();
             for (int p : Streams.select(s, partitions == null ? null : partitions.ids())) {

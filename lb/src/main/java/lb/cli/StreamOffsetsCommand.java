@@ -64,7 +64,7 @@ final class StreamOffsetsCommand extends BaseCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        boolean json = output.isJson();
+        boolean json = output.structured();
         Api.StreamMetadata s = Streams.require(client(), name);
         Duration timeout = root().connection.resolve(io()).timeoutDuration();
         List<Row> rows = new ArrayList<>();

@@ -101,6 +101,10 @@ class StreamInspectEndToEndTest {
         String text = ok(h.run("stream", "describe", "cfg", "--all")).out();
         assertTrue(text.contains("replication.factor") && text.contains("not exposed by the API")
                 && text.contains("PARTITION  LEADER"), text);
+        JsonNode y = tools.jackson.dataformat.yaml.YAMLMapper.builder().build()
+                .readTree(ok(h.run("stream", "describe", "cfg", "--all", "--format", "yaml")).out());
+        assertEquals(2, y.path("partitions").size());
+        assertEquals("cfg", y.path("configs").path("subject").asString());
         String plain = ok(h.run("stream", "describe", "cfg")).out();
         assertTrue(!plain.contains("KEY") && plain.contains("PARTITION"), plain);
     }
