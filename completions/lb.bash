@@ -379,8 +379,8 @@ function _picocli_lb() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="broker cluster stream publish pub produce tail sub consume replay get cursor group activity context ctx bench shell completion docs version help"
-  local flag_opts="'--no-context' '-q' '--quiet' '--no-color' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--no-context' '--tls' '-q' '--quiet' '--no-color' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -392,6 +392,15 @@ function _picocli_lb() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -415,8 +424,8 @@ function _picocli_lb_broker() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="start config"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -428,6 +437,15 @@ function _picocli_lb_broker() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -451,8 +469,8 @@ function _picocli_lb_cluster() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="info health"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -464,6 +482,15 @@ function _picocli_lb_cluster() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -487,8 +514,8 @@ function _picocli_lb_stream() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="create list ls describe info delete rm pause readonly offsets"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -500,6 +527,15 @@ function _picocli_lb_stream() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -523,8 +559,8 @@ function _picocli_lb_publish() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--sync' '-T' '--tee' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--sync' '-T' '--tee' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -581,6 +617,15 @@ function _picocli_lb_publish() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -604,8 +649,8 @@ function _picocli_lb_pub() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--sync' '-T' '--tee' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--sync' '-T' '--tee' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -662,6 +707,15 @@ function _picocli_lb_pub() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -685,8 +739,8 @@ function _picocli_lb_produce() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--sync' '-T' '--tee' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--sync' '-T' '--tee' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -745,6 +799,15 @@ function _picocli_lb_produce() {
     '--context')
       return
       ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
     '--color')
       return
       ;;
@@ -766,8 +829,8 @@ function _picocli_lb_tail() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -824,6 +887,15 @@ function _picocli_lb_tail() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -847,8 +919,8 @@ function _picocli_lb_sub() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -905,6 +977,15 @@ function _picocli_lb_sub() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -928,8 +1009,8 @@ function _picocli_lb_consume() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -988,6 +1069,15 @@ function _picocli_lb_consume() {
     '--context')
       return
       ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
     '--color')
       return
       ;;
@@ -1009,8 +1099,8 @@ function _picocli_lb_replay() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1060,6 +1150,15 @@ function _picocli_lb_replay() {
     '--context')
       return
       ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
     '--color')
       return
       ;;
@@ -1081,8 +1180,8 @@ function _picocli_lb_get() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1114,6 +1213,15 @@ function _picocli_lb_get() {
     '--context')
       return
       ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
     '--color')
       return
       ;;
@@ -1135,8 +1243,8 @@ function _picocli_lb_cursor() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="get set list ls"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1148,6 +1256,15 @@ function _picocli_lb_cursor() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1171,8 +1288,8 @@ function _picocli_lb_group() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="list ls describe seek"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1184,6 +1301,15 @@ function _picocli_lb_group() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1207,8 +1333,8 @@ function _picocli_lb_activity() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="tail"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1220,6 +1346,15 @@ function _picocli_lb_activity() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1243,8 +1378,8 @@ function _picocli_lb_context() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="add use select list ls show rm remove current"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1256,6 +1391,15 @@ function _picocli_lb_context() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1279,8 +1423,8 @@ function _picocli_lb_ctx() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="add use select list ls show rm remove current"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1292,6 +1436,15 @@ function _picocli_lb_ctx() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1315,8 +1468,8 @@ function _picocli_lb_bench() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="pub sub e2e rtt"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1328,6 +1481,15 @@ function _picocli_lb_bench() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1351,8 +1513,8 @@ function _picocli_lb_shell() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1364,6 +1526,15 @@ function _picocli_lb_shell() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1387,8 +1558,8 @@ function _picocli_lb_completion() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1400,6 +1571,15 @@ function _picocli_lb_completion() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1423,8 +1603,8 @@ function _picocli_lb_docs() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="man"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1436,6 +1616,15 @@ function _picocli_lb_docs() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1459,8 +1648,8 @@ function _picocli_lb_version() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1472,6 +1661,15 @@ function _picocli_lb_version() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1495,8 +1693,8 @@ function _picocli_lb_help() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="broker cluster stream publish tail replay get cursor group activity context bench shell completion docs version"
-  local flag_opts="'-h' '--help' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1508,6 +1706,15 @@ function _picocli_lb_help() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1531,8 +1738,8 @@ function _picocli_lb_broker_start() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--dev' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--dev' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1577,6 +1784,15 @@ function _picocli_lb_broker_start() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1600,8 +1816,8 @@ function _picocli_lb_broker_config() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="print validate"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1613,6 +1829,15 @@ function _picocli_lb_broker_config() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1636,8 +1861,8 @@ function _picocli_lb_broker_config_print() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1685,6 +1910,15 @@ function _picocli_lb_broker_config_print() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1708,8 +1942,8 @@ function _picocli_lb_broker_config_validate() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1757,6 +1991,15 @@ function _picocli_lb_broker_config_validate() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1787,8 +2030,8 @@ function _picocli_lb_cluster_info() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1803,6 +2046,15 @@ function _picocli_lb_cluster_info() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1826,8 +2078,8 @@ function _picocli_lb_cluster_health() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-w' '--watch' '--exit-when-healthy' '--check' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--interval' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-w' '--watch' '--exit-when-healthy' '--check' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--interval' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1842,6 +2094,15 @@ function _picocli_lb_cluster_health() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1865,8 +2126,8 @@ function _picocli_lb_stream_create() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--compact' '--optimistic-concurrency' '--encryption' '--if-not-exists' '--dry-run' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--subject' '-p' '--partitions' '-r' '--replication-factor' '--min-isr' '--group' '--retention-age' '--retention-bytes' '--retention-messages' '--segment-bytes' '--auto-pause' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--compact' '--optimistic-concurrency' '--encryption' '--if-not-exists' '--dry-run' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--subject' '-p' '--partitions' '-r' '--replication-factor' '--min-isr' '--group' '--retention-age' '--retention-bytes' '--retention-messages' '--segment-bytes' '--auto-pause' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1910,6 +2171,15 @@ function _picocli_lb_stream_create() {
     '--context')
       return
       ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
     '--color')
       return
       ;;
@@ -1931,8 +2201,8 @@ function _picocli_lb_stream_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1947,6 +2217,15 @@ function _picocli_lb_stream_list() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1970,8 +2249,8 @@ function _picocli_lb_stream_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1986,6 +2265,15 @@ function _picocli_lb_stream_ls() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2009,8 +2297,8 @@ function _picocli_lb_stream_describe() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--partitions' '-c' '--configs' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--partitions' '-c' '--configs' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2028,6 +2316,15 @@ function _picocli_lb_stream_describe() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2051,8 +2348,8 @@ function _picocli_lb_stream_info() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--partitions' '-c' '--configs' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--partitions' '-c' '--configs' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2070,6 +2367,15 @@ function _picocli_lb_stream_info() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2093,8 +2399,8 @@ function _picocli_lb_stream_delete() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--regex' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--regex' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2106,6 +2412,15 @@ function _picocli_lb_stream_delete() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2129,8 +2444,8 @@ function _picocli_lb_stream_rm() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--regex' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--regex' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2142,6 +2457,15 @@ function _picocli_lb_stream_rm() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2165,8 +2489,8 @@ function _picocli_lb_stream_pause() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--resume-all' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--resume-all' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2181,6 +2505,15 @@ function _picocli_lb_stream_pause() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2204,8 +2537,8 @@ function _picocli_lb_stream_readonly() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--off' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--off' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2220,6 +2553,15 @@ function _picocli_lb_stream_readonly() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2243,8 +2585,8 @@ function _picocli_lb_stream_offsets() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2262,6 +2604,15 @@ function _picocli_lb_stream_offsets() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2285,8 +2636,8 @@ function _picocli_lb_cursor_get() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--id' '-p' '--partition' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--id' '-p' '--partition' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2304,6 +2655,15 @@ function _picocli_lb_cursor_get() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2327,8 +2687,8 @@ function _picocli_lb_cursor_set() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--id' '-p' '--partition' '--offset' '--to' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--id' '-p' '--partition' '--offset' '--to' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2354,6 +2714,15 @@ function _picocli_lb_cursor_set() {
     '--context')
       return
       ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
     '--color')
       return
       ;;
@@ -2375,8 +2744,8 @@ function _picocli_lb_cursor_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2394,6 +2763,15 @@ function _picocli_lb_cursor_list() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2417,8 +2795,8 @@ function _picocli_lb_cursor_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2436,6 +2814,15 @@ function _picocli_lb_cursor_ls() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2459,8 +2846,8 @@ function _picocli_lb_group_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2472,6 +2859,15 @@ function _picocli_lb_group_list() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2495,8 +2891,8 @@ function _picocli_lb_group_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2508,6 +2904,15 @@ function _picocli_lb_group_ls() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2531,8 +2936,8 @@ function _picocli_lb_group_describe() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--lag-only' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '--lag-only' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2544,6 +2949,15 @@ function _picocli_lb_group_describe() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2567,8 +2981,8 @@ function _picocli_lb_group_seek() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--execute' '--force' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--to' '--stream' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--dry-run' '--execute' '--force' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--to' '--stream' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2586,6 +3000,15 @@ function _picocli_lb_group_seek() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2609,8 +3032,8 @@ function _picocli_lb_activity_tail() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--to' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--to' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2625,6 +3048,15 @@ function _picocli_lb_activity_tail() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2648,8 +3080,8 @@ function _picocli_lb_context_add() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--select' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--description' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--select' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--description' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2664,6 +3096,15 @@ function _picocli_lb_context_add() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2687,8 +3128,8 @@ function _picocli_lb_context_use() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2700,6 +3141,15 @@ function _picocli_lb_context_use() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2723,8 +3173,8 @@ function _picocli_lb_context_select() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2736,6 +3186,15 @@ function _picocli_lb_context_select() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2759,8 +3218,8 @@ function _picocli_lb_context_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2775,6 +3234,15 @@ function _picocli_lb_context_list() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2798,8 +3266,8 @@ function _picocli_lb_context_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2814,6 +3282,15 @@ function _picocli_lb_context_ls() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2837,8 +3314,8 @@ function _picocli_lb_context_show() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2853,6 +3330,15 @@ function _picocli_lb_context_show() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2876,8 +3362,8 @@ function _picocli_lb_context_rm() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2889,6 +3375,15 @@ function _picocli_lb_context_rm() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2912,8 +3407,8 @@ function _picocli_lb_context_remove() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2925,6 +3420,15 @@ function _picocli_lb_context_remove() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2948,8 +3452,8 @@ function _picocli_lb_context_current() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2961,6 +3465,15 @@ function _picocli_lb_context_current() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2984,8 +3497,8 @@ function _picocli_lb_ctx_add() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--select' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--description' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--select' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--description' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3000,6 +3513,15 @@ function _picocli_lb_ctx_add() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3023,8 +3545,8 @@ function _picocli_lb_ctx_use() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3036,6 +3558,15 @@ function _picocli_lb_ctx_use() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3059,8 +3590,8 @@ function _picocli_lb_ctx_select() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3072,6 +3603,15 @@ function _picocli_lb_ctx_select() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3095,8 +3635,8 @@ function _picocli_lb_ctx_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3111,6 +3651,15 @@ function _picocli_lb_ctx_list() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3134,8 +3683,8 @@ function _picocli_lb_ctx_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3150,6 +3699,15 @@ function _picocli_lb_ctx_ls() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3173,8 +3731,8 @@ function _picocli_lb_ctx_show() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3189,6 +3747,15 @@ function _picocli_lb_ctx_show() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3212,8 +3779,8 @@ function _picocli_lb_ctx_rm() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3225,6 +3792,15 @@ function _picocli_lb_ctx_rm() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3248,8 +3824,8 @@ function _picocli_lb_ctx_remove() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3261,6 +3837,15 @@ function _picocli_lb_ctx_remove() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3284,8 +3869,8 @@ function _picocli_lb_ctx_current() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3297,6 +3882,15 @@ function _picocli_lb_ctx_current() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3320,8 +3914,8 @@ function _picocli_lb_bench_pub() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3378,6 +3972,15 @@ function _picocli_lb_bench_pub() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3401,8 +4004,8 @@ function _picocli_lb_bench_sub() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3459,6 +4062,15 @@ function _picocli_lb_bench_sub() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3482,8 +4094,8 @@ function _picocli_lb_bench_e2e() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3540,6 +4152,15 @@ function _picocli_lb_bench_e2e() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3563,8 +4184,8 @@ function _picocli_lb_bench_rtt() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3623,6 +4244,15 @@ function _picocli_lb_bench_rtt() {
     '--context')
       return
       ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
     '--color')
       return
       ;;
@@ -3644,8 +4274,8 @@ function _picocli_lb_docs_man() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--dir' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--dir' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3663,6 +4293,15 @@ function _picocli_lb_docs_man() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
