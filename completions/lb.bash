@@ -380,7 +380,7 @@ function _picocli_lb() {
 
   local commands="broker cluster stream publish pub produce tail sub consume replay get cursor group activity context ctx bench shell completion docs version help"
   local flag_opts="'--no-context' '--tls' '-q' '--quiet' '--no-color' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -392,6 +392,9 @@ function _picocli_lb() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -425,7 +428,7 @@ function _picocli_lb_broker() {
 
   local commands="start config"
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -437,6 +440,9 @@ function _picocli_lb_broker() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -470,7 +476,7 @@ function _picocli_lb_cluster() {
 
   local commands="info health"
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -482,6 +488,9 @@ function _picocli_lb_cluster() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -515,7 +524,7 @@ function _picocli_lb_stream() {
 
   local commands="create list ls describe info delete rm pause readonly offsets"
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -527,6 +536,9 @@ function _picocli_lb_stream() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -560,7 +572,7 @@ function _picocli_lb_publish() {
 
   local commands=""
   local flag_opts="'--create' '--sync' '-T' '--tee' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -617,6 +629,9 @@ function _picocli_lb_publish() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -650,7 +665,7 @@ function _picocli_lb_pub() {
 
   local commands=""
   local flag_opts="'--create' '--sync' '-T' '--tee' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -707,6 +722,9 @@ function _picocli_lb_pub() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -740,7 +758,7 @@ function _picocli_lb_produce() {
 
   local commands=""
   local flag_opts="'--create' '--sync' '-T' '--tee' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -799,6 +817,9 @@ function _picocli_lb_produce() {
     '--context')
       return
       ;;
+    '-v'|'--verbose')
+      return
+      ;;
     '--tls-ca')
       return
       ;;
@@ -829,8 +850,8 @@ function _picocli_lb_tail() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -887,6 +908,9 @@ function _picocli_lb_tail() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -919,8 +943,8 @@ function _picocli_lb_sub() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -977,6 +1001,9 @@ function _picocli_lb_sub() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -1009,8 +1036,8 @@ function _picocli_lb_consume() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1069,6 +1096,9 @@ function _picocli_lb_consume() {
     '--context')
       return
       ;;
+    '-v'|'--verbose')
+      return
+      ;;
     '--tls-ca')
       return
       ;;
@@ -1099,8 +1129,8 @@ function _picocli_lb_replay() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1150,6 +1180,9 @@ function _picocli_lb_replay() {
     '--context')
       return
       ;;
+    '-v'|'--verbose')
+      return
+      ;;
     '--tls-ca')
       return
       ;;
@@ -1180,8 +1213,8 @@ function _picocli_lb_get() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1211,6 +1244,9 @@ function _picocli_lb_get() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -1244,7 +1280,7 @@ function _picocli_lb_cursor() {
 
   local commands="get set list ls"
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1256,6 +1292,9 @@ function _picocli_lb_cursor() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -1289,7 +1328,7 @@ function _picocli_lb_group() {
 
   local commands="list ls describe seek"
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1301,6 +1340,9 @@ function _picocli_lb_group() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -1334,7 +1376,7 @@ function _picocli_lb_activity() {
 
   local commands="tail"
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1346,6 +1388,9 @@ function _picocli_lb_activity() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -1379,7 +1424,7 @@ function _picocli_lb_context() {
 
   local commands="add use select list ls show rm remove current"
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1391,6 +1436,9 @@ function _picocli_lb_context() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -1424,7 +1472,7 @@ function _picocli_lb_ctx() {
 
   local commands="add use select list ls show rm remove current"
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1436,6 +1484,9 @@ function _picocli_lb_ctx() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -1469,7 +1520,7 @@ function _picocli_lb_bench() {
 
   local commands="pub sub e2e rtt"
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1481,6 +1532,9 @@ function _picocli_lb_bench() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -1514,7 +1568,7 @@ function _picocli_lb_shell() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1526,6 +1580,9 @@ function _picocli_lb_shell() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -1559,7 +1616,7 @@ function _picocli_lb_completion() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1571,6 +1628,9 @@ function _picocli_lb_completion() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -1604,7 +1664,7 @@ function _picocli_lb_docs() {
 
   local commands="man"
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1616,6 +1676,9 @@ function _picocli_lb_docs() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -1649,7 +1712,7 @@ function _picocli_lb_version() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1661,6 +1724,9 @@ function _picocli_lb_version() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -1694,7 +1760,7 @@ function _picocli_lb_help() {
 
   local commands="broker cluster stream publish tail replay get cursor group activity context bench shell completion docs version"
   local flag_opts="'-h' '--help' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1706,6 +1772,9 @@ function _picocli_lb_help() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -1739,7 +1808,7 @@ function _picocli_lb_broker_start() {
 
   local commands=""
   local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--dev' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1784,6 +1853,9 @@ function _picocli_lb_broker_start() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -1817,7 +1889,7 @@ function _picocli_lb_broker_config() {
 
   local commands="print validate"
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1829,6 +1901,9 @@ function _picocli_lb_broker_config() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -1862,7 +1937,7 @@ function _picocli_lb_broker_config_print() {
 
   local commands=""
   local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1910,6 +1985,9 @@ function _picocli_lb_broker_config_print() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -1943,7 +2021,7 @@ function _picocli_lb_broker_config_validate() {
 
   local commands=""
   local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1991,6 +2069,9 @@ function _picocli_lb_broker_config_validate() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -2031,7 +2112,7 @@ function _picocli_lb_cluster_info() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2046,6 +2127,9 @@ function _picocli_lb_cluster_info() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -2079,7 +2163,7 @@ function _picocli_lb_cluster_health() {
 
   local commands=""
   local flag_opts="'-w' '--watch' '--exit-when-healthy' '--check' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--interval' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2094,6 +2178,9 @@ function _picocli_lb_cluster_health() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -2127,7 +2214,7 @@ function _picocli_lb_stream_create() {
 
   local commands=""
   local flag_opts="'--compact' '--optimistic-concurrency' '--encryption' '--if-not-exists' '--dry-run' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--subject' '-p' '--partitions' '-r' '--replication-factor' '--min-isr' '--group' '--retention-age' '--retention-bytes' '--retention-messages' '--segment-bytes' '--auto-pause' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--subject' '-p' '--partitions' '-r' '--replication-factor' '--min-isr' '--group' '--retention-age' '--retention-bytes' '--retention-messages' '--segment-bytes' '--auto-pause' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2171,6 +2258,9 @@ function _picocli_lb_stream_create() {
     '--context')
       return
       ;;
+    '-v'|'--verbose')
+      return
+      ;;
     '--tls-ca')
       return
       ;;
@@ -2202,7 +2292,7 @@ function _picocli_lb_stream_list() {
 
   local commands=""
   local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2217,6 +2307,9 @@ function _picocli_lb_stream_list() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -2250,7 +2343,7 @@ function _picocli_lb_stream_ls() {
 
   local commands=""
   local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2265,6 +2358,9 @@ function _picocli_lb_stream_ls() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -2298,7 +2394,7 @@ function _picocli_lb_stream_describe() {
 
   local commands=""
   local flag_opts="'--partitions' '-c' '--configs' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2316,6 +2412,9 @@ function _picocli_lb_stream_describe() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -2349,7 +2448,7 @@ function _picocli_lb_stream_info() {
 
   local commands=""
   local flag_opts="'--partitions' '-c' '--configs' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2367,6 +2466,9 @@ function _picocli_lb_stream_info() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -2400,7 +2502,7 @@ function _picocli_lb_stream_delete() {
 
   local commands=""
   local flag_opts="'--regex' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2412,6 +2514,9 @@ function _picocli_lb_stream_delete() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -2445,7 +2550,7 @@ function _picocli_lb_stream_rm() {
 
   local commands=""
   local flag_opts="'--regex' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2457,6 +2562,9 @@ function _picocli_lb_stream_rm() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -2490,7 +2598,7 @@ function _picocli_lb_stream_pause() {
 
   local commands=""
   local flag_opts="'--resume-all' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-p' '--partition' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2505,6 +2613,9 @@ function _picocli_lb_stream_pause() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -2538,7 +2649,7 @@ function _picocli_lb_stream_readonly() {
 
   local commands=""
   local flag_opts="'--off' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-p' '--partition' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2553,6 +2664,9 @@ function _picocli_lb_stream_readonly() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -2586,7 +2700,7 @@ function _picocli_lb_stream_offsets() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2604,6 +2718,9 @@ function _picocli_lb_stream_offsets() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -2637,7 +2754,7 @@ function _picocli_lb_cursor_get() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--id' '-p' '--partition' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--id' '-p' '--partition' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2655,6 +2772,9 @@ function _picocli_lb_cursor_get() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -2688,7 +2808,7 @@ function _picocli_lb_cursor_set() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--id' '-p' '--partition' '--offset' '--to' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--id' '-p' '--partition' '--offset' '--to' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2712,6 +2832,9 @@ function _picocli_lb_cursor_set() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -2745,7 +2868,7 @@ function _picocli_lb_cursor_list() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2763,6 +2886,9 @@ function _picocli_lb_cursor_list() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -2796,7 +2922,7 @@ function _picocli_lb_cursor_ls() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2814,6 +2940,9 @@ function _picocli_lb_cursor_ls() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -2847,7 +2976,7 @@ function _picocli_lb_group_list() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2859,6 +2988,9 @@ function _picocli_lb_group_list() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -2892,7 +3024,7 @@ function _picocli_lb_group_ls() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2904,6 +3036,9 @@ function _picocli_lb_group_ls() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -2937,7 +3072,7 @@ function _picocli_lb_group_describe() {
 
   local commands=""
   local flag_opts="'--json' '--lag-only' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2949,6 +3084,9 @@ function _picocli_lb_group_describe() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -2982,7 +3120,7 @@ function _picocli_lb_group_seek() {
 
   local commands=""
   local flag_opts="'--dry-run' '--execute' '--force' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--to' '--stream' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--to' '--stream' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3000,6 +3138,9 @@ function _picocli_lb_group_seek() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -3033,7 +3174,7 @@ function _picocli_lb_activity_tail() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--to' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--to' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3048,6 +3189,9 @@ function _picocli_lb_activity_tail() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -3081,7 +3225,7 @@ function _picocli_lb_context_add() {
 
   local commands=""
   local flag_opts="'--select' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--description' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--description' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3096,6 +3240,9 @@ function _picocli_lb_context_add() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -3129,7 +3276,7 @@ function _picocli_lb_context_use() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3141,6 +3288,9 @@ function _picocli_lb_context_use() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -3174,7 +3324,7 @@ function _picocli_lb_context_select() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3186,6 +3336,9 @@ function _picocli_lb_context_select() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -3219,7 +3372,7 @@ function _picocli_lb_context_list() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3234,6 +3387,9 @@ function _picocli_lb_context_list() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -3267,7 +3423,7 @@ function _picocli_lb_context_ls() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3282,6 +3438,9 @@ function _picocli_lb_context_ls() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -3315,7 +3474,7 @@ function _picocli_lb_context_show() {
 
   local commands=""
   local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3330,6 +3489,9 @@ function _picocli_lb_context_show() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -3363,7 +3525,7 @@ function _picocli_lb_context_rm() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3375,6 +3537,9 @@ function _picocli_lb_context_rm() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -3408,7 +3573,7 @@ function _picocli_lb_context_remove() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3420,6 +3585,9 @@ function _picocli_lb_context_remove() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -3453,7 +3621,7 @@ function _picocli_lb_context_current() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3465,6 +3633,9 @@ function _picocli_lb_context_current() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -3498,7 +3669,7 @@ function _picocli_lb_ctx_add() {
 
   local commands=""
   local flag_opts="'--select' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--description' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--description' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3513,6 +3684,9 @@ function _picocli_lb_ctx_add() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -3546,7 +3720,7 @@ function _picocli_lb_ctx_use() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3558,6 +3732,9 @@ function _picocli_lb_ctx_use() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -3591,7 +3768,7 @@ function _picocli_lb_ctx_select() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3603,6 +3780,9 @@ function _picocli_lb_ctx_select() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -3636,7 +3816,7 @@ function _picocli_lb_ctx_list() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3651,6 +3831,9 @@ function _picocli_lb_ctx_list() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -3684,7 +3867,7 @@ function _picocli_lb_ctx_ls() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3699,6 +3882,9 @@ function _picocli_lb_ctx_ls() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -3732,7 +3918,7 @@ function _picocli_lb_ctx_show() {
 
   local commands=""
   local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3747,6 +3933,9 @@ function _picocli_lb_ctx_show() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -3780,7 +3969,7 @@ function _picocli_lb_ctx_rm() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3792,6 +3981,9 @@ function _picocli_lb_ctx_rm() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -3825,7 +4017,7 @@ function _picocli_lb_ctx_remove() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3837,6 +4029,9 @@ function _picocli_lb_ctx_remove() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -3870,7 +4065,7 @@ function _picocli_lb_ctx_current() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3882,6 +4077,9 @@ function _picocli_lb_ctx_current() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -3915,7 +4113,7 @@ function _picocli_lb_bench_pub() {
 
   local commands=""
   local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3972,6 +4170,9 @@ function _picocli_lb_bench_pub() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -4005,7 +4206,7 @@ function _picocli_lb_bench_sub() {
 
   local commands=""
   local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -4062,6 +4263,9 @@ function _picocli_lb_bench_sub() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -4095,7 +4299,7 @@ function _picocli_lb_bench_e2e() {
 
   local commands=""
   local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -4152,6 +4356,9 @@ function _picocli_lb_bench_e2e() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')
@@ -4185,7 +4392,7 @@ function _picocli_lb_bench_rtt() {
 
   local commands=""
   local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -4244,6 +4451,9 @@ function _picocli_lb_bench_rtt() {
     '--context')
       return
       ;;
+    '-v'|'--verbose')
+      return
+      ;;
     '--tls-ca')
       return
       ;;
@@ -4275,7 +4485,7 @@ function _picocli_lb_docs_man() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--dir' '-s' '--servers' '--timeout' '--context' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--dir' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -4293,6 +4503,9 @@ function _picocli_lb_docs_man() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
       return
       ;;
     '--tls-ca')

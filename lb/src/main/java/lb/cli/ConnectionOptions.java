@@ -41,6 +41,11 @@ public final class ConnectionOptions {
             description = "Ignore contexts: flags, environment and defaults only.")
     boolean noContext;
 
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "More detail (repeatable): -v headers in pretty output and settings of long commands; "
+                    + "-vv also each gRPC call on stderr (method, broker, status, duration); -vvv also each message.")
+    boolean[] verbose = new boolean[0];
+
     @Option(names = "--tls", scope = ScopeType.INHERIT,
             description = "Connect over TLS, trusting the JDK's CA certificates unless --tls-ca is given "
                     + "(env LB_TLS=true; context key tls). Implied by --tls-ca, --tls-cert and --tls-key.")
@@ -160,6 +165,9 @@ public final class ConnectionOptions {
         if (r.tlsEnabled()) {
             tls(b, r);
         }
+        if (verbosity() >= 2) {
+            b.interceptor(new CallTrace(io.err, verbosity() >= 3));
+        }
         return b.build();
     }
 
@@ -188,6 +196,11 @@ public final class ConnectionOptions {
 
     private static java.nio.file.Path path(Setting s) {
         return s.value().isEmpty() ? null : java.nio.file.Path.of(s.value());
+    }
+
+    /** How many times -v was given: 0 normal, 1 details, 2 gRPC calls, 3 gRPC messages. */
+    public int verbosity() {
+        return verbose.length;
     }
 
     /** A named context that does not exist (exit code 3). */

@@ -246,6 +246,11 @@ final class PublishCommand extends BaseCommand {
             Streams.select(md, new int[] {partition});
         }
         template = new Template(policy, partitioner, hdrs, keyTemplate);
+        if (root().connection.verbosity() >= 1) {
+            status("publishing to %s (%d partition%s): %s, ack %s%s", stream, partitions, partitions == 1 ? "" : "s",
+                    sync ? "one at a time" : "up to " + maxInFlightOption + " in flight", policy.name().toLowerCase(),
+                    pacer == null ? "" : String.format(", at most %.0f/s", pacer.perSecond()));
+        }
         long t0 = System.nanoTime();
         Io io = io();
         if (valueTemplate != null) {

@@ -113,4 +113,22 @@ class PublishEndToEndTest {
         assertEquals(ExitCodes.FAILURE, all.code(), all.toString());
         assertTrue(all.err().contains("3 more failures like the last"), all.err());
     }
+
+    @Test
+    void verboseShowsHeadersAndSettingsAndVeryVerboseTracesGrpcCalls() {
+        ok(h.run("stream", "create", "verb"));
+        Result p = ok(h.run("-v", "publish", "verb", "-H", "trace=abc", "hello"));
+        assertTrue(p.err().contains("publishing to verb (1 partition): up to 256 in flight, ack leader"), p.err());
+        String pretty = ok(h.run("replay", "verb", "--format", "pretty", "-v")).out();
+        assertTrue(pretty.contains("trace: abc"), pretty);
+        assertTrue(!ok(h.run("replay", "verb", "--format", "pretty")).out().contains("trace: abc"));
+        Result traced = ok(h.run("-vv", "replay", "verb"));
+        assertEquals("hello\n", traced.out());
+        assertTrue(traced.err().lines().anyMatch(l -> l.matches("lb: grpc FetchMetadata 127\\.0\\.0\\.1:\\d+ OK [0-9.]+ ms")),
+                traced.err());
+        assertTrue(traced.err().contains("lb: grpc Subscribe 127.0.0.1:"), traced.err());
+        Result messages = ok(h.run("-vvv", "publish", "verb", "x"));
+        assertTrue(messages.err().contains("lb: grpc PublishAsync > ") && messages.err().contains("stream: \"verb\""),
+                messages.err());
+    }
 }
