@@ -253,50 +253,62 @@ final class PublishCommand extends BaseCommand {
         }
         long t0 = System.nanoTime();
         Io io = io();
-        if (valueTemplate != null) {
-            long n = count == null ? 1 : count;
-            for (long i = 1; i <= n && !stopped(); i++) {
-                send(null, utf8(valueTemplate.expand(i, Instant.now())), null, null);
-            }
-        } else if (files != null) {
-            long total = 0;
-            for (Path f : files) {
-                if (!Files.isRegularFile(f)) {
-                    err().println("lb: no such file: " + f);
-                    return ExitCodes.NOT_FOUND;
+        try {
+            if (valueTemplate != null) {
+                long n = count == null ? 1 : count;
+                for (long i = 1; i <= n && !stopped(); i++) {
+                    send(null, utf8(valueTemplate.expand(i, Instant.now())), null, null);
                 }
-                total += Files.size(f);
-            }
-            Progress pr = new Progress(io.err, progress && io.errTty && !quiet() && files.size() > 1, "publishing", total, true);
-            for (Path f : files) {
-                if (stopped()) {
-                    break;
+            } else if (files != null) {
+                long total = 0;
+                for (Path f : files) {
+                    if (!Files.isRegularFile(f)) {
+                        err().println("lb: no such file: " + f);
+                        return ExitCodes.NOT_FOUND;
+                    }
+                    total += Files.size(f);
                 }
-                byte[] b;
-                try {
-                    b = Files.readAllBytes(f);
-                } catch (NoSuchFileException e) {
-                    err().println("lb: no such file: " + f);
-                    return ExitCodes.NOT_FOUND;
+                Progress pr = new Progress(io.err, progress && io.errTty && !quiet() && files.size() > 1, "publishing", total, true);
+                for (Path f : files) {
+                    if (stopped()) {
+                        break;
+                    }
+                    byte[] b;
+                    try {
+                        b = Files.readAllBytes(f);
+                    } catch (NoSuchFileException e) {
+                        if (window != null) {
+                            window.drain();
+                        }
+                        err().println("lb: no such file: " + f);
+                        return ExitCodes.NOT_FOUND;
+                    }
+                    send(null, b, null, null);
+                    pr.advance(b.length);
                 }
-                send(null, b, null, null);
-                pr.advance(b.length);
-            }
-            pr.finish();
-        } else {
-            if (io.inTty && !quiet()) {
-                err().println("lb: reading messages from the terminal, " + (input.equals("raw")
-                        ? "all of it as one message" : "one per line") + "; Ctrl-D ends");
-            }
-            long size = Stdin.regularFileSize();
-            Progress pr = new Progress(io.err, progress && io.errTty && !quiet() && size > 0, "publishing", size, true);
-            InputStream bin = new BufferedInputStream(io.in, 1 << 16);
-            if (parseTemplate != null) {
-                readTemplate(parseTemplate.reader(bin));
+                pr.finish();
             } else {
-                readStdin(bin, pr);
+                if (io.inTty && !quiet()) {
+                    err().println("lb: reading messages from the terminal, " + (input.equals("raw")
+                            ? "all of it as one message" : "one per line") + "; Ctrl-D ends");
+                }
+                long size = Stdin.regularFileSize();
+                Progress pr = new Progress(io.err, progress && io.errTty && !quiet() && size > 0, "publishing", size, true);
+                InputStream bin = new BufferedInputStream(io.in, 1 << 16);
+                if (parseTemplate != null) {
+                    readTemplate(parseTemplate.reader(bin));
+                } else {
+                    readStdin(bin, pr);
+                }
+                pr.finish();
             }
-            pr.finish();
+        } catch (RuntimeException e) {
+            // Bad input (e.g. a jsonl line that does not parse) ends the run; the messages
+            // before it are still acknowledged and reported first, in order.
+            if (window != null) {
+                window.drain();
+            }
+            throw e;
         }
         if (window != null) {
             window.drain();

@@ -112,6 +112,13 @@ class PublishEndToEndTest {
         Result all = h.run("publish", "occp", "--expected-offset", "100", "--count", "4", "x");
         assertEquals(ExitCodes.FAILURE, all.code(), all.toString());
         assertTrue(all.err().contains("3 more failures like the last"), all.err());
+        // Bad input ends the run, after the messages before it are acknowledged and printed.
+        ok(h.run("stream", "create", "badin"));
+        Result bad = h.run(utf8("{\"value\":\"a\"}\nnot json\n{\"value\":\"c\"}\n"), "publish", "badin", "--input", "jsonl",
+                "--print", "%o\\n");
+        assertEquals(ExitCodes.USAGE, bad.code(), bad.toString());
+        assertEquals("0\n", bad.out());
+        assertTrue(bad.err().contains("stdin line 2"), bad.err());
     }
 
     @Test
