@@ -70,7 +70,7 @@ import picocli.CommandLine.Parameters;
             "  lb publish orders -k user-7 -H trace=abc --ack all -p 2 'hi'"})
 final class PublishCommand extends BaseCommand {
 
-    static final int DEFAULT_MAX_IN_FLIGHT = 256;
+    static final int DEFAULT_MAX_IN_FLIGHT = 1024;
 
     @Parameters(index = "0", paramLabel = "STREAM", description = "Stream to publish to.")
     String stream;

@@ -125,7 +125,7 @@ class PublishEndToEndTest {
     void verboseShowsHeadersAndSettingsAndVeryVerboseTracesGrpcCalls() {
         ok(h.run("stream", "create", "verb"));
         Result p = ok(h.run("-v", "publish", "verb", "-H", "trace=abc", "hello"));
-        assertTrue(p.err().contains("publishing to verb (1 partition): up to 256 in flight, ack leader"), p.err());
+        assertTrue(p.err().contains("publishing to verb (1 partition): up to 1024 in flight, ack leader"), p.err());
         String pretty = ok(h.run("replay", "verb", "--format", "pretty", "-v")).out();
         assertTrue(pretty.contains("trace: abc"), pretty);
         assertTrue(!ok(h.run("replay", "verb", "--format", "pretty")).out().contains("trace: abc"));
