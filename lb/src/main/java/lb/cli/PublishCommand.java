@@ -2,9 +2,7 @@ package lb.cli;
 
 import io.liftbridge.proto.Api;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,11 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import lb.cli.format.JsonEnvelope;
 import lb.cli.format.PublishRecord;
 import lb.cli.publish.AckWindow;
 import lb.cli.publish.InputTemplate;
 import lb.cli.publish.Rate;
+import lb.cli.publish.StdinInput;
 import lb.cli.publish.ValueTemplate;
 import lb.client.LiftbridgeException;
 import lb.client.MessageOptions;
@@ -257,7 +255,7 @@ final class PublishCommand extends BaseCommand {
             if (valueTemplate != null) {
                 long n = count == null ? 1 : count;
                 for (long i = 1; i <= n && !stopped(); i++) {
-                    send(null, utf8(valueTemplate.expand(i, Instant.now())), null, null);
+                        send(StdinInput.record(null, utf8(valueTemplate.expand(i, Instant.now()))));
                 }
             } else if (files != null) {
                 long total = 0;
@@ -283,7 +281,7 @@ final class PublishCommand extends BaseCommand {
                         err().println("lb: no such file: " + f);
                         return ExitCodes.NOT_FOUND;
                     }
-                    send(null, b, null, null);
+                    send(StdinInput.record(null, b));
                     pr.advance(b.length);
                 }
                 pr.finish();
@@ -294,12 +292,9 @@ final class PublishCommand extends BaseCommand {
                 }
                 long size = Stdin.regularFileSize();
                 Progress pr = new Progress(io.err, progress && io.errTty && !quiet() && size > 0, "publishing", size, true);
-                InputStream bin = new BufferedInputStream(io.in, 1 << 16);
-                if (parseTemplate != null) {
-                    readTemplate(parseTemplate.reader(bin));
-                } else {
-                    readStdin(bin, pr);
-                }
+                byte[] d = keyDelimiter == null ? null : utf8(MessageFormatOptions.unescape(keyDelimiter));
+                StdinInput.read(new BufferedInputStream(io.in, 1 << 16), input, d, parseTemplate, this::send,
+                        this::stopped, pr::advance);
                 pr.finish();
             }
         } catch (RuntimeException e) {
@@ -308,7 +303,7 @@ final class PublishCommand extends BaseCommand {
             if (window != null) {
                 window.drain();
             }
-            throw e;
+            throw e instanceof StdinInput.BadInputException ? new UsageException(e.getMessage()) : e;
         }
         if (window != null) {
             window.drain();
@@ -335,98 +330,19 @@ final class PublishCommand extends BaseCommand {
         return io().cancelled() || fatal != null || (count != null && sent >= count);
     }
 
-    private void readTemplate(InputTemplate.Reader r) throws IOException {
-        while (!stopped()) {
-            PublishRecord rec;
-            try {
-                rec = r.next();
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("stdin: " + e.getMessage());
-            }
-            if (rec == null) {
-                break;
-            }
-            send(rec.key(), rec.value(), rec, rec.partition());
-        }
-    }
-
-    private void readStdin(InputStream bin, Progress pr) throws IOException {
-        if (input.equals("raw")) {
-            byte[] b = bin.readAllBytes();
-            send(null, b, null, null);
-            pr.advance(b.length);
-            return;
-        }
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        long lineNo = 0;
-        byte[] d = keyDelimiter == null ? null : utf8(MessageFormatOptions.unescape(keyDelimiter));
-        while (!stopped()) {
-            line.reset();
-            int c;
-            while ((c = bin.read()) >= 0 && c != '\n') {
-                line.write(c);
-            }
-            if (c < 0 && line.size() == 0) {
-                break;
-            }
-            lineNo++;
-            byte[] l = line.toByteArray();
-            pr.advance(l.length + 1);
-            if (l.length > 0 && l[l.length - 1] == '\r') {
-                l = java.util.Arrays.copyOf(l, l.length - 1);
-            }
-            if (input.equals("jsonl")) {
-                String text = new String(l, StandardCharsets.UTF_8);
-                if (text.isBlank()) {
-                    continue;
-                }
-                PublishRecord r;
-                try {
-                    r = JsonEnvelope.read(text);
-                } catch (IllegalArgumentException e) {
-                    throw new UsageException("stdin line " + lineNo + ": " + e.getMessage());
-                }
-                send(r.key(), r.value(), r, r.partition());
-            } else if (d != null) {
-                int at = indexOf(l, d);
-                if (at < 0) {
-                    send(new byte[0], l, null, null);
-                } else {
-                    send(java.util.Arrays.copyOfRange(l, 0, at), java.util.Arrays.copyOfRange(l, at + d.length, l.length),
-                            null, null);
-                }
-            } else {
-                send(null, l, null, null);
-            }
-            if (c < 0) {
-                break;
-            }
-        }
-    }
-
-    private static int indexOf(byte[] a, byte[] d) {
-        outer:
-        for (int i = 0; i + d.length <= a.length; i++) {
-            for (int j = 0; j < d.length; j++) {
-                if (a[i + j] != d[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
     /** What every message of this run shares. */
     private record Template(Api.AckPolicy policy, Partitioner partitioner, Map<String, ValueTemplate> headers,
                             ValueTemplate key) {
     }
 
     /**
-     * Publishes one message. {@code k}: the input's key (an empty array: the input said "no
-     * key"), or null to use {@code -k}.
+     * Publishes one message: the record's key (an empty array: the input said "no key"; null:
+     * use {@code -k}), value, partition, headers and correlation id, under the flags.
      */
-    private void send(byte[] k, byte[] v, PublishRecord r, Integer recordPartition) throws IOException {
+    private void send(PublishRecord r) throws IOException {
+        byte[] k = r.key();
+        byte[] v = r.value();
+        Integer recordPartition = r.partition();
         if (pacer != null && !pacer.await(() -> io().cancelled())) {
             return;
         }
@@ -439,13 +355,10 @@ final class PublishCommand extends BaseCommand {
         if (k != null && k.length > 0) {
             o.key(k);
         }
-        Map<String, byte[]> h = new LinkedHashMap<>();
-        if (r != null) {
-            h.putAll(r.headers());
-            // The broker sets these itself on every message (to the stream's subject and reply inbox).
-            h.remove("subject");
-            h.remove("reply");
-        }
+        Map<String, byte[]> h = new LinkedHashMap<>(r.headers());
+        // The broker sets these itself on every message (to the stream's subject and reply inbox).
+        h.remove("subject");
+        h.remove("reply");
         template.headers().forEach((name, t) -> h.put(name, utf8(t.expand(seq, now))));
         if (!h.isEmpty()) {
             o.headers(h);
@@ -457,7 +370,7 @@ final class PublishCommand extends BaseCommand {
             p = template.partitioner() == null ? 0 : template.partitioner().partition(stream, k, v, partitions);
         }
         o.partition(p);
-        String cid = correlationId != null ? correlationId : r != null ? r.correlationId() : null;
+        String cid = correlationId != null ? correlationId : r.correlationId();
         if (cid != null && !cid.isEmpty()) {
             o.correlationId(cid);
         } else {
