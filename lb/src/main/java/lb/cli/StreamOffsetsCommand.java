@@ -31,7 +31,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Command(name = "offsets", description = {"Offsets per partition: oldest, newest, high watermark, "
         + "and what a position resolves to, e.g. the first offset at or after a time (ro).",
-        "POS: " + PositionParser.FORMS + "."},
+        "POS: earliest, end, last, N (offset), -N (N before the end), +N (N after the start) or @TIME "
+            + "(TIME: epoch ms or s, YYYY-MM-DD, RFC 3339, or a duration from now such as @-2h)."},
         mixinStandardHelpOptions = true,
         footerHeading = "%nExamples:%n",
         footer = {"  lb stream offsets orders                    # oldest, newest and HW of each partition",
