@@ -53,8 +53,12 @@ final class StreamOffsetsCommand extends BaseCommand {
     @Mixin
     Output output;
 
-    /** One partition's answer; {@code offset}/{@code time} are null without POS or when unknown. */
-    record Row(int partition, Long offset, Instant time, Long oldest, long newest, long highWatermark) {
+    /**
+     * One partition's answer; a null value is unknown (offset and time without POS, or of a
+     * partition that could not be read);
+     * {@code note} says why a partition could not be read (paused, or the error), else null.
+     */
+    record Row(int partition, Long offset, Instant time, Long oldest, Long newest, Long highWatermark, String note) {
     }
 
     @Override
@@ -69,8 +73,24 @@ final class StreamOffsetsCommand extends BaseCommand {
         Api.StreamMetadata s = Streams.require(client(), name);
         Duration timeout = root().connection.resolve(io()).timeoutDuration();
         List<Row> rows = new ArrayList<>();
+        int failed = 0;
+        LiftbridgeException lastError = null;
         for (int p : Streams.select(s, partitions == null ? null : partitions.ids())) {
-            rows.add(resolve(p, pos, timeout));
+            try {
+                rows.add(resolve(p, pos, timeout));
+            } catch (LiftbridgeException e) {
+                // A paused partition has no running leader to ask or read (and the cluster
+                // metadata carries no offsets): its row says so. Anything else is a failure.
+                boolean paused = s.getPartitionsMap().get(p).getPaused();
+                rows.add(new Row(p, null, null, null, null, null, paused ? "paused" : e.getMessage()));
+                err().println("lb: " + name + "[" + p + "]: " + (paused
+                        ? "paused: no oldest offset or position until it resumes (publishing resumes it)"
+                        : e.getMessage()));
+                if (!paused) {
+                    failed++;
+                    lastError = e;
+                }
+            }
         }
         PrintWriter out = out();
         if (json) {
@@ -94,25 +114,40 @@ final class StreamOffsetsCommand extends BaseCommand {
                     }
                 }
                 putOrNull(po, "oldest", r.oldest());
-                po.put("newest", r.newest());
-                po.put("high_watermark", r.highWatermark());
+                putOrNull(po, "newest", r.newest());
+                putOrNull(po, "high_watermark", r.highWatermark());
+                if (r.note() == null) {
+                    po.putNull("note");
+                } else {
+                    po.put("note", r.note());
+                }
             }
             output.print(out, o);
-            return ExitCodes.OK;
+            return exitCode(failed, rows.size(), lastError);
         }
         Output.Table t = pos == null ? new Output.Table("PARTITION", "OLDEST", "NEWEST", "HW")
                 : new Output.Table("PARTITION", "OFFSET", "TIME", "OLDEST", "NEWEST", "HW");
         for (Row r : rows) {
-            String oldest = r.oldest() == null ? "-" : r.oldest().toString();
             if (pos == null) {
-                t.row(r.partition(), oldest, r.newest(), r.highWatermark());
+                t.row(r.partition(), dash(r.oldest()), dash(r.newest()), dash(r.highWatermark()));
             } else {
-                t.row(r.partition(), r.offset() == null ? "-" : r.offset(), r.time() == null ? "-" : r.time(),
-                        oldest, r.newest(), r.highWatermark());
+                t.row(r.partition(), dash(r.offset()), dash(r.time()), dash(r.oldest()), dash(r.newest()),
+                        dash(r.highWatermark()));
             }
         }
         t.print(out, root().color(io().outTty));
-        return ExitCodes.OK;
+        return exitCode(failed, rows.size(), lastError);
+    }
+
+    private static Object dash(Object v) {
+        return v == null ? "-" : v;
+    }
+
+    private static int exitCode(int failed, int total, LiftbridgeException last) {
+        if (failed == 0) {
+            return ExitCodes.OK;
+        }
+        return failed == total ? Errors.exitCode(last) : ExitCodes.PARTIAL;
     }
 
     private static void putOrNull(ObjectNode o, String field, Long v) {
@@ -130,7 +165,7 @@ final class StreamOffsetsCommand extends BaseCommand {
         Api.Message first = newest < 0 ? null : first(p, SubscriptionOptions.create().startAtEarliest(), newest, timeout);
         Long oldest = first == null ? null : first.getOffset();
         if (pos == null) {
-            return new Row(p, null, null, oldest, newest, hw);
+            return new Row(p, null, null, oldest, newest, hw, null);
         }
         long next = newest + 1;
         Api.Message at = switch (pos) {
@@ -145,11 +180,11 @@ final class StreamOffsetsCommand extends BaseCommand {
                     : first(p, SubscriptionOptions.create().startAtTime(t.time()), newest, timeout);
         };
         if (at != null) {
-            return new Row(p, at.getOffset(), Instant.ofEpochSecond(0, at.getTimestamp()), oldest, newest, hw);
+            return new Row(p, at.getOffset(), Instant.ofEpochSecond(0, at.getTimestamp()), oldest, newest, hw, null);
         }
         // No message there: an absolute offset stays what it was; everything else is "the next one".
         long offset = pos instanceof Position.Offset o ? o.offset() : next;
-        return new Row(p, offset, null, oldest, newest, hw);
+        return new Row(p, offset, null, oldest, newest, hw, null);
     }
 
     /** The message at or after {@code offset} (compaction may have removed that one). */

@@ -108,4 +108,19 @@ class StreamInspectEndToEndTest {
         String plain = ok(h.run("stream", "describe", "cfg")).out();
         assertTrue(!plain.contains("KEY") && plain.contains("PARTITION"), plain);
     }
+
+    @Test
+    void offsetsOfAPausedPartition() {
+        ok(h.run("stream", "create", "paused", "-p", "2"));
+        ok(h.run("publish", "paused", "-p", "1", "x"));
+        ok(h.run("stream", "pause", "paused", "-p", "1"));
+        // The paused partition has no leader to ask: metadata offsets, no position, a note; exit 0.
+        Result r = ok(h.run("stream", "offsets", "paused", "last"));
+        assertTrue(r.err().contains("paused[1]: paused"), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("1\\s+-\\s+-\\s+-\\s+-\\s+-")), r.out());
+        JsonNode j = json("stream", "offsets", "paused", "--json");
+        assertEquals("paused", j.path("partitions").get(1).path("note").asString());
+        assertTrue(j.path("partitions").get(0).path("note").isNull());
+        assertTrue(j.path("partitions").get(1).path("newest").isNull());
+    }
 }
