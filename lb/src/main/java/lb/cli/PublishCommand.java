@@ -312,10 +312,7 @@ final class PublishCommand extends BaseCommand {
         }
         io.out.flush();
         double secs = Math.max(1e-3, (System.nanoTime() - t0) / 1e9);
-        if (repeatedErrors > 0) {
-            err().println("lb: ... and " + repeatedErrors + " more failure" + (repeatedErrors == 1 ? "" : "s")
-                    + " like the last");
-        }
+        flushRepeatedErrors();
         if (!quiet()) {
             err().printf("lb: published %d message%s (%s) to %s in %.2f s, %.0f msg/s, %d error%s%n", published,
                     published == 1 ? "" : "s", Sizes.human(bytes), stream, secs, published / secs, errors,
@@ -432,14 +429,24 @@ final class PublishCommand extends BaseCommand {
                     || e.kind() == LiftbridgeException.Kind.STREAM_DELETED) {
                 fatal = e;
             }
-            String text = String.valueOf(e.getMessage());
+            String text = String.valueOf(e.getMessage()).strip().replace("\n", "; ");
             if (text.equals(lastErrorText)) {
                 repeatedErrors++; // a thousand identical lines would hide the summary
                 return;
             }
+            flushRepeatedErrors();
             lastErrorText = text;
             err().println("lb: message " + seq + ": publish failed: " + text);
             err().flush();
+        }
+    }
+
+    /** Reports how many failures repeated the last one printed, if any. */
+    private void flushRepeatedErrors() {
+        if (repeatedErrors > 0) {
+            err().println("lb: ... and " + repeatedErrors + " more failure" + (repeatedErrors == 1 ? "" : "s")
+                    + " like it");
+            repeatedErrors = 0;
         }
     }
 

@@ -111,7 +111,7 @@ class PublishEndToEndTest {
         // Every message failing the same way: one line for the first, a count for the rest.
         Result all = h.run("publish", "occp", "--expected-offset", "100", "--count", "4", "x");
         assertEquals(ExitCodes.FAILURE, all.code(), all.toString());
-        assertTrue(all.err().contains("3 more failures like the last"), all.err());
+        assertTrue(all.err().contains("3 more failures like it"), all.err());
         // Bad input ends the run, after the messages before it are acknowledged and printed.
         ok(h.run("stream", "create", "badin"));
         Result bad = h.run(utf8("{\"value\":\"a\"}\nnot json\n{\"value\":\"c\"}\n"), "publish", "badin", "--input", "jsonl",
