@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
  * The configuration flags of {@code lb broker start} and {@code lb broker config}: a file and
  * the flags that override it, turned into {@link ConfigOverrides} for the broker's
  * {@code ConfigLoader}. A picocli mixin; remembers which setting each given flag set, so that
- * {@code config print} can say where a value came from.
+ * {@code config print} can say where a value came from. One instance per command line, used on
+ * the command's thread.
  */
 final class BrokerConfigOptions {
 
