@@ -177,6 +177,9 @@ function _complete_lb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} version" ];    then _picocli_lb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_lb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} broker start" ];    then _picocli_lb_broker; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} broker config" ];    then _picocli_lb_broker; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} broker config print" ];    then _picocli_lb_broker_config; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} broker config validate" ];    then _picocli_lb_broker_config; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster info" ];    then _picocli_lb_cluster; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster health" ];    then _picocli_lb_cluster; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stream create" ];    then _picocli_lb_stream; return $?; fi
@@ -188,6 +191,7 @@ function _complete_lb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stream rm" ];    then _picocli_lb_stream; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stream pause" ];    then _picocli_lb_stream; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stream readonly" ];    then _picocli_lb_stream; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stream offsets" ];    then _picocli_lb_stream; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cursor get" ];    then _picocli_lb_cursor; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cursor set" ];    then _picocli_lb_cursor; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cursor list" ];    then _picocli_lb_cursor; return $?; fi
@@ -245,93 +249,101 @@ function _complete_lb() {
   local cmds20=(version)
   local cmds21=(help)
   local cmds22=(broker start)
-  local cmds23=(cluster info)
-  local cmds24=(cluster health)
-  local cmds25=(stream create)
-  local cmds26=(stream list)
-  local cmds27=(stream ls)
-  local cmds28=(stream describe)
-  local cmds29=(stream info)
-  local cmds30=(stream delete)
-  local cmds31=(stream rm)
-  local cmds32=(stream pause)
-  local cmds33=(stream readonly)
-  local cmds34=(cursor get)
-  local cmds35=(cursor set)
-  local cmds36=(cursor list)
-  local cmds37=(cursor ls)
-  local cmds38=(group list)
-  local cmds39=(group ls)
-  local cmds40=(group describe)
-  local cmds41=(group seek)
-  local cmds42=(activity tail)
-  local cmds43=(context add)
-  local cmds44=(context use)
-  local cmds45=(context select)
-  local cmds46=(context list)
-  local cmds47=(context ls)
-  local cmds48=(context show)
-  local cmds49=(context rm)
-  local cmds50=(context remove)
-  local cmds51=(context current)
-  local cmds52=(ctx add)
-  local cmds53=(ctx use)
-  local cmds54=(ctx select)
-  local cmds55=(ctx list)
-  local cmds56=(ctx ls)
-  local cmds57=(ctx show)
-  local cmds58=(ctx rm)
-  local cmds59=(ctx remove)
-  local cmds60=(ctx current)
-  local cmds61=(bench pub)
-  local cmds62=(bench sub)
-  local cmds63=(bench e2e)
-  local cmds64=(bench rtt)
-  local cmds65=(docs man)
+  local cmds23=(broker config)
+  local cmds24=(broker config print)
+  local cmds25=(broker config validate)
+  local cmds26=(cluster info)
+  local cmds27=(cluster health)
+  local cmds28=(stream create)
+  local cmds29=(stream list)
+  local cmds30=(stream ls)
+  local cmds31=(stream describe)
+  local cmds32=(stream info)
+  local cmds33=(stream delete)
+  local cmds34=(stream rm)
+  local cmds35=(stream pause)
+  local cmds36=(stream readonly)
+  local cmds37=(stream offsets)
+  local cmds38=(cursor get)
+  local cmds39=(cursor set)
+  local cmds40=(cursor list)
+  local cmds41=(cursor ls)
+  local cmds42=(group list)
+  local cmds43=(group ls)
+  local cmds44=(group describe)
+  local cmds45=(group seek)
+  local cmds46=(activity tail)
+  local cmds47=(context add)
+  local cmds48=(context use)
+  local cmds49=(context select)
+  local cmds50=(context list)
+  local cmds51=(context ls)
+  local cmds52=(context show)
+  local cmds53=(context rm)
+  local cmds54=(context remove)
+  local cmds55=(context current)
+  local cmds56=(ctx add)
+  local cmds57=(ctx use)
+  local cmds58=(ctx select)
+  local cmds59=(ctx list)
+  local cmds60=(ctx ls)
+  local cmds61=(ctx show)
+  local cmds62=(ctx rm)
+  local cmds63=(ctx remove)
+  local cmds64=(ctx current)
+  local cmds65=(bench pub)
+  local cmds66=(bench sub)
+  local cmds67=(bench e2e)
+  local cmds68=(bench rtt)
+  local cmds69=(docs man)
 
-  if CompWordsContainsArray "${cmds65[@]}"; then _picocli_lb_docs_man; return $?; fi
-  if CompWordsContainsArray "${cmds64[@]}"; then _picocli_lb_bench_rtt; return $?; fi
-  if CompWordsContainsArray "${cmds63[@]}"; then _picocli_lb_bench_e2e; return $?; fi
-  if CompWordsContainsArray "${cmds62[@]}"; then _picocli_lb_bench_sub; return $?; fi
-  if CompWordsContainsArray "${cmds61[@]}"; then _picocli_lb_bench_pub; return $?; fi
-  if CompWordsContainsArray "${cmds60[@]}"; then _picocli_lb_ctx_current; return $?; fi
-  if CompWordsContainsArray "${cmds59[@]}"; then _picocli_lb_ctx_remove; return $?; fi
-  if CompWordsContainsArray "${cmds58[@]}"; then _picocli_lb_ctx_rm; return $?; fi
-  if CompWordsContainsArray "${cmds57[@]}"; then _picocli_lb_ctx_show; return $?; fi
-  if CompWordsContainsArray "${cmds56[@]}"; then _picocli_lb_ctx_ls; return $?; fi
-  if CompWordsContainsArray "${cmds55[@]}"; then _picocli_lb_ctx_list; return $?; fi
-  if CompWordsContainsArray "${cmds54[@]}"; then _picocli_lb_ctx_select; return $?; fi
-  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_lb_ctx_use; return $?; fi
-  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_lb_ctx_add; return $?; fi
-  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_lb_context_current; return $?; fi
-  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_lb_context_remove; return $?; fi
-  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_lb_context_rm; return $?; fi
-  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_lb_context_show; return $?; fi
-  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_lb_context_ls; return $?; fi
-  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_lb_context_list; return $?; fi
-  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_lb_context_select; return $?; fi
-  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_lb_context_use; return $?; fi
-  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_lb_context_add; return $?; fi
-  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_lb_activity_tail; return $?; fi
-  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_lb_group_seek; return $?; fi
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_lb_group_describe; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_lb_group_ls; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_lb_group_list; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_lb_cursor_ls; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_lb_cursor_list; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_lb_cursor_set; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_lb_cursor_get; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_lb_stream_readonly; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_lb_stream_pause; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_lb_stream_rm; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_lb_stream_delete; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_lb_stream_info; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_lb_stream_describe; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_lb_stream_ls; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_lb_stream_list; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_lb_stream_create; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_lb_cluster_health; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_lb_cluster_info; return $?; fi
+  if CompWordsContainsArray "${cmds69[@]}"; then _picocli_lb_docs_man; return $?; fi
+  if CompWordsContainsArray "${cmds68[@]}"; then _picocli_lb_bench_rtt; return $?; fi
+  if CompWordsContainsArray "${cmds67[@]}"; then _picocli_lb_bench_e2e; return $?; fi
+  if CompWordsContainsArray "${cmds66[@]}"; then _picocli_lb_bench_sub; return $?; fi
+  if CompWordsContainsArray "${cmds65[@]}"; then _picocli_lb_bench_pub; return $?; fi
+  if CompWordsContainsArray "${cmds64[@]}"; then _picocli_lb_ctx_current; return $?; fi
+  if CompWordsContainsArray "${cmds63[@]}"; then _picocli_lb_ctx_remove; return $?; fi
+  if CompWordsContainsArray "${cmds62[@]}"; then _picocli_lb_ctx_rm; return $?; fi
+  if CompWordsContainsArray "${cmds61[@]}"; then _picocli_lb_ctx_show; return $?; fi
+  if CompWordsContainsArray "${cmds60[@]}"; then _picocli_lb_ctx_ls; return $?; fi
+  if CompWordsContainsArray "${cmds59[@]}"; then _picocli_lb_ctx_list; return $?; fi
+  if CompWordsContainsArray "${cmds58[@]}"; then _picocli_lb_ctx_select; return $?; fi
+  if CompWordsContainsArray "${cmds57[@]}"; then _picocli_lb_ctx_use; return $?; fi
+  if CompWordsContainsArray "${cmds56[@]}"; then _picocli_lb_ctx_add; return $?; fi
+  if CompWordsContainsArray "${cmds55[@]}"; then _picocli_lb_context_current; return $?; fi
+  if CompWordsContainsArray "${cmds54[@]}"; then _picocli_lb_context_remove; return $?; fi
+  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_lb_context_rm; return $?; fi
+  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_lb_context_show; return $?; fi
+  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_lb_context_ls; return $?; fi
+  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_lb_context_list; return $?; fi
+  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_lb_context_select; return $?; fi
+  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_lb_context_use; return $?; fi
+  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_lb_context_add; return $?; fi
+  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_lb_activity_tail; return $?; fi
+  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_lb_group_seek; return $?; fi
+  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_lb_group_describe; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_lb_group_ls; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_lb_group_list; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_lb_cursor_ls; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_lb_cursor_list; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_lb_cursor_set; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_lb_cursor_get; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_lb_stream_offsets; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_lb_stream_readonly; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_lb_stream_pause; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_lb_stream_rm; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_lb_stream_delete; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_lb_stream_info; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_lb_stream_describe; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_lb_stream_ls; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_lb_stream_list; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_lb_stream_create; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_lb_cluster_health; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_lb_cluster_info; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_lb_broker_config_validate; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_lb_broker_config_print; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_lb_broker_config; return $?; fi
   if CompWordsContainsArray "${cmds22[@]}"; then _picocli_lb_broker_start; return $?; fi
   if CompWordsContainsArray "${cmds21[@]}"; then _picocli_lb_help; return $?; fi
   if CompWordsContainsArray "${cmds20[@]}"; then _picocli_lb_version; return $?; fi
@@ -367,8 +379,8 @@ function _picocli_lb() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="broker cluster stream publish pub produce tail sub consume replay get cursor group activity context ctx bench shell completion docs version help"
-  local flag_opts="'--no-context' '-q' '--quiet' '--no-color' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--no-context' '--tls' '-q' '--quiet' '--no-color' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -380,6 +392,18 @@ function _picocli_lb() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -402,9 +426,9 @@ function _picocli_lb_broker() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="start"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local commands="start config"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -416,6 +440,18 @@ function _picocli_lb_broker() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -439,8 +475,8 @@ function _picocli_lb_cluster() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="info health"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -452,6 +488,18 @@ function _picocli_lb_cluster() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -474,9 +522,9 @@ function _picocli_lb_stream() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="create list ls describe info delete rm pause readonly"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local commands="create list ls describe info delete rm pause readonly offsets"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -488,6 +536,18 @@ function _picocli_lb_stream() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -511,8 +571,8 @@ function _picocli_lb_publish() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--async' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '--count' '--print' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--sync' '-T' '--tee' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -553,7 +613,10 @@ function _picocli_lb_publish() {
     '--max-in-flight')
       return
       ;;
-    '--count')
+    '-c'|'--count')
+      return
+      ;;
+    '--rate')
       return
       ;;
     '--print')
@@ -566,6 +629,18 @@ function _picocli_lb_publish() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -589,8 +664,8 @@ function _picocli_lb_pub() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--async' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '--count' '--print' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--sync' '-T' '--tee' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -631,7 +706,10 @@ function _picocli_lb_pub() {
     '--max-in-flight')
       return
       ;;
-    '--count')
+    '-c'|'--count')
+      return
+      ;;
+    '--rate')
       return
       ;;
     '--print')
@@ -644,6 +722,18 @@ function _picocli_lb_pub() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -667,8 +757,8 @@ function _picocli_lb_produce() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--async' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '--count' '--print' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--sync' '-T' '--tee' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -709,7 +799,10 @@ function _picocli_lb_produce() {
     '--max-in-flight')
       return
       ;;
-    '--count')
+    '-c'|'--count')
+      return
+      ;;
+    '--rate')
       return
       ;;
     '--print')
@@ -722,6 +815,18 @@ function _picocli_lb_produce() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -745,8 +850,8 @@ function _picocli_lb_tail() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -803,6 +908,18 @@ function _picocli_lb_tail() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -826,8 +943,8 @@ function _picocli_lb_sub() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -884,6 +1001,18 @@ function _picocli_lb_sub() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -907,8 +1036,8 @@ function _picocli_lb_consume() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -967,6 +1096,18 @@ function _picocli_lb_consume() {
     '--context')
       return
       ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
     '--color')
       return
       ;;
@@ -988,8 +1129,8 @@ function _picocli_lb_replay() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1039,6 +1180,18 @@ function _picocli_lb_replay() {
     '--context')
       return
       ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
     '--color')
       return
       ;;
@@ -1060,8 +1213,8 @@ function _picocli_lb_get() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1093,6 +1246,18 @@ function _picocli_lb_get() {
     '--context')
       return
       ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
     '--color')
       return
       ;;
@@ -1114,8 +1279,8 @@ function _picocli_lb_cursor() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="get set list ls"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1127,6 +1292,18 @@ function _picocli_lb_cursor() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1150,8 +1327,8 @@ function _picocli_lb_group() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="list ls describe seek"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1163,6 +1340,18 @@ function _picocli_lb_group() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1186,8 +1375,8 @@ function _picocli_lb_activity() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="tail"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1199,6 +1388,18 @@ function _picocli_lb_activity() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1222,8 +1423,8 @@ function _picocli_lb_context() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="add use select list ls show rm remove current"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1235,6 +1436,18 @@ function _picocli_lb_context() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1258,8 +1471,8 @@ function _picocli_lb_ctx() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="add use select list ls show rm remove current"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1271,6 +1484,18 @@ function _picocli_lb_ctx() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1294,8 +1519,8 @@ function _picocli_lb_bench() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="pub sub e2e rtt"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1307,6 +1532,18 @@ function _picocli_lb_bench() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1330,8 +1567,8 @@ function _picocli_lb_shell() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1343,6 +1580,18 @@ function _picocli_lb_shell() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1366,8 +1615,8 @@ function _picocli_lb_completion() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1379,6 +1628,18 @@ function _picocli_lb_completion() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1402,8 +1663,8 @@ function _picocli_lb_docs() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="man"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1415,6 +1676,18 @@ function _picocli_lb_docs() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1438,8 +1711,8 @@ function _picocli_lb_version() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1451,6 +1724,18 @@ function _picocli_lb_version() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1474,8 +1759,8 @@ function _picocli_lb_help() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="broker cluster stream publish tail replay get cursor group activity context bench shell completion docs version"
-  local flag_opts="'-h' '--help' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1487,6 +1772,18 @@ function _picocli_lb_help() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1510,8 +1807,8 @@ function _picocli_lb_broker_start() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--dev' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--dev' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1546,6 +1843,9 @@ function _picocli_lb_broker_start() {
     '--level')
       return
       ;;
+    '-X'|'--set')
+      return
+      ;;
     '-s'|'--servers')
       return
       ;;
@@ -1553,6 +1853,18 @@ function _picocli_lb_broker_start() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1569,6 +1881,229 @@ function _picocli_lb_broker_start() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `config` subcommand.
+function _picocli_lb_broker_config() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="print validate"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `print` subcommand.
+function _picocli_lb_broker_config_print() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-p'|'--port')
+      return
+      ;;
+    '-d'|'--data-dir')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--id')
+      return
+      ;;
+    '--namespace')
+      return
+      ;;
+    '-n'|'--nats-servers')
+      return
+      ;;
+    '--sync')
+      return
+      ;;
+    '--level')
+      return
+      ;;
+    '-X'|'--set')
+      return
+      ;;
+    '--format')
+      return
+      ;;
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `validate` subcommand.
+function _picocli_lb_broker_config_validate() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-p'|'--port')
+      return
+      ;;
+    '-d'|'--data-dir')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--id')
+      return
+      ;;
+    '--namespace')
+      return
+      ;;
+    '-n'|'--nats-servers')
+      return
+      ;;
+    '--sync')
+      return
+      ;;
+    '--level')
+      return
+      ;;
+    '-X'|'--set')
+      return
+      ;;
+    '--format')
+      return
+      ;;
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "validate" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `info` subcommand.
 function _picocli_lb_cluster_info() {
   # Get completion data
@@ -1576,8 +2111,8 @@ function _picocli_lb_cluster_info() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1592,6 +2127,18 @@ function _picocli_lb_cluster_info() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1615,8 +2162,8 @@ function _picocli_lb_cluster_health() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-w' '--watch' '--exit-when-healthy' '--check' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--interval' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-w' '--watch' '--exit-when-healthy' '--check' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1631,6 +2178,18 @@ function _picocli_lb_cluster_health() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1654,8 +2213,8 @@ function _picocli_lb_stream_create() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--compact' '--optimistic-concurrency' '--encryption' '--if-not-exists' '--dry-run' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--subject' '-p' '--partitions' '-r' '--replication-factor' '--min-isr' '--group' '--retention-age' '--retention-bytes' '--retention-messages' '--segment-bytes' '--auto-pause' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--compact' '--optimistic-concurrency' '--encryption' '--if-not-exists' '--dry-run' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--subject' '-p' '--partitions' '-r' '--replication-factor' '--min-isr' '--group' '--retention-age' '--retention-bytes' '--retention-messages' '--segment-bytes' '--auto-pause' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1699,6 +2258,18 @@ function _picocli_lb_stream_create() {
     '--context')
       return
       ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
     '--color')
       return
       ;;
@@ -1720,8 +2291,8 @@ function _picocli_lb_stream_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1736,6 +2307,18 @@ function _picocli_lb_stream_list() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1759,8 +2342,8 @@ function _picocli_lb_stream_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1775,6 +2358,18 @@ function _picocli_lb_stream_ls() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1798,8 +2393,8 @@ function _picocli_lb_stream_describe() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--partitions' '-c' '--configs' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1817,6 +2412,18 @@ function _picocli_lb_stream_describe() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1840,8 +2447,8 @@ function _picocli_lb_stream_info() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--partitions' '-c' '--configs' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1859,6 +2466,18 @@ function _picocli_lb_stream_info() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1882,8 +2501,8 @@ function _picocli_lb_stream_delete() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--regex' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--regex' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1895,6 +2514,18 @@ function _picocli_lb_stream_delete() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1918,8 +2549,8 @@ function _picocli_lb_stream_rm() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--regex' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--regex' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1931,6 +2562,18 @@ function _picocli_lb_stream_rm() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1954,8 +2597,8 @@ function _picocli_lb_stream_pause() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--resume-all' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--resume-all' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1970,6 +2613,18 @@ function _picocli_lb_stream_pause() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1993,8 +2648,8 @@ function _picocli_lb_stream_readonly() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--off' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--off' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2009,6 +2664,72 @@ function _picocli_lb_stream_readonly() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `offsets` subcommand.
+function _picocli_lb_stream_offsets() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-p'|'--partition')
+      return
+      ;;
+    '--format')
+      return
+      ;;
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2032,8 +2753,8 @@ function _picocli_lb_cursor_get() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--id' '-p' '--partition' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--id' '-p' '--partition' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2051,6 +2772,18 @@ function _picocli_lb_cursor_get() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2074,8 +2807,8 @@ function _picocli_lb_cursor_set() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--id' '-p' '--partition' '--offset' '--to' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--id' '-p' '--partition' '--offset' '--to' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2101,6 +2834,18 @@ function _picocli_lb_cursor_set() {
     '--context')
       return
       ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
     '--color')
       return
       ;;
@@ -2122,8 +2867,8 @@ function _picocli_lb_cursor_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2141,6 +2886,18 @@ function _picocli_lb_cursor_list() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2164,8 +2921,8 @@ function _picocli_lb_cursor_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2183,6 +2940,18 @@ function _picocli_lb_cursor_ls() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2206,8 +2975,8 @@ function _picocli_lb_group_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2219,6 +2988,18 @@ function _picocli_lb_group_list() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2242,8 +3023,8 @@ function _picocli_lb_group_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2255,6 +3036,18 @@ function _picocli_lb_group_ls() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2278,8 +3071,8 @@ function _picocli_lb_group_describe() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--lag-only' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '--lag-only' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2291,6 +3084,18 @@ function _picocli_lb_group_describe() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2314,8 +3119,8 @@ function _picocli_lb_group_seek() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--execute' '--force' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--to' '--stream' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--dry-run' '--execute' '--force' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--to' '--stream' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2333,6 +3138,18 @@ function _picocli_lb_group_seek() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2356,8 +3173,8 @@ function _picocli_lb_activity_tail() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--to' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--to' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2372,6 +3189,18 @@ function _picocli_lb_activity_tail() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2395,8 +3224,8 @@ function _picocli_lb_context_add() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--select' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--description' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--select' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--description' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2411,6 +3240,18 @@ function _picocli_lb_context_add() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2434,8 +3275,8 @@ function _picocli_lb_context_use() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2447,6 +3288,18 @@ function _picocli_lb_context_use() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2470,8 +3323,8 @@ function _picocli_lb_context_select() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2483,6 +3336,18 @@ function _picocli_lb_context_select() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2506,8 +3371,8 @@ function _picocli_lb_context_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2522,6 +3387,18 @@ function _picocli_lb_context_list() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2545,8 +3422,8 @@ function _picocli_lb_context_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2561,6 +3438,18 @@ function _picocli_lb_context_ls() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2584,8 +3473,8 @@ function _picocli_lb_context_show() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2600,6 +3489,18 @@ function _picocli_lb_context_show() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2623,8 +3524,8 @@ function _picocli_lb_context_rm() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2636,6 +3537,18 @@ function _picocli_lb_context_rm() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2659,8 +3572,8 @@ function _picocli_lb_context_remove() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2672,6 +3585,18 @@ function _picocli_lb_context_remove() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2695,8 +3620,8 @@ function _picocli_lb_context_current() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2708,6 +3633,18 @@ function _picocli_lb_context_current() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2731,8 +3668,8 @@ function _picocli_lb_ctx_add() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--select' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--description' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--select' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--description' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2747,6 +3684,18 @@ function _picocli_lb_ctx_add() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2770,8 +3719,8 @@ function _picocli_lb_ctx_use() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2783,6 +3732,18 @@ function _picocli_lb_ctx_use() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2806,8 +3767,8 @@ function _picocli_lb_ctx_select() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2819,6 +3780,18 @@ function _picocli_lb_ctx_select() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2842,8 +3815,8 @@ function _picocli_lb_ctx_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2858,6 +3831,18 @@ function _picocli_lb_ctx_list() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2881,8 +3866,8 @@ function _picocli_lb_ctx_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2897,6 +3882,18 @@ function _picocli_lb_ctx_ls() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2920,8 +3917,8 @@ function _picocli_lb_ctx_show() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2936,6 +3933,18 @@ function _picocli_lb_ctx_show() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2959,8 +3968,8 @@ function _picocli_lb_ctx_rm() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2972,6 +3981,18 @@ function _picocli_lb_ctx_rm() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2995,8 +4016,8 @@ function _picocli_lb_ctx_remove() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3008,6 +4029,18 @@ function _picocli_lb_ctx_remove() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3031,8 +4064,8 @@ function _picocli_lb_ctx_current() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3044,6 +4077,18 @@ function _picocli_lb_ctx_current() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3067,8 +4112,8 @@ function _picocli_lb_bench_pub() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3125,6 +4170,18 @@ function _picocli_lb_bench_pub() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3148,8 +4205,8 @@ function _picocli_lb_bench_sub() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3206,6 +4263,18 @@ function _picocli_lb_bench_sub() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3229,8 +4298,8 @@ function _picocli_lb_bench_e2e() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3287,6 +4356,18 @@ function _picocli_lb_bench_e2e() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3310,8 +4391,8 @@ function _picocli_lb_bench_rtt() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3370,6 +4451,18 @@ function _picocli_lb_bench_rtt() {
     '--context')
       return
       ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
     '--color')
       return
       ;;
@@ -3391,8 +4484,8 @@ function _picocli_lb_docs_man() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--dir' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--dir' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3410,6 +4503,18 @@ function _picocli_lb_docs_man() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')

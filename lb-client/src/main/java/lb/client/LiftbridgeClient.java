@@ -44,6 +44,7 @@ public final class LiftbridgeClient implements AutoCloseable {
     private final Duration ackTimeout;
     private final int maxInFlight;
     private final javax.net.ssl.SSLContext tls;
+    private final List<io.grpc.ClientInterceptor> interceptors;
     private final ConcurrentHashMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final Object asyncLock = new Object();
     private volatile ClusterMetadata metadata;
@@ -56,6 +57,7 @@ public final class LiftbridgeClient implements AutoCloseable {
         this.ackTimeout = b.ackTimeout;
         this.maxInFlight = b.maxInFlight;
         this.tls = b.tls;
+        this.interceptors = List.copyOf(b.interceptors);
     }
 
     public static Builder builder() {
@@ -410,6 +412,9 @@ public final class LiftbridgeClient implements AutoCloseable {
             } else {
                 cb.useTransportSecurity().sslSocketFactory(tls.getSocketFactory());
             }
+            if (!interceptors.isEmpty()) {
+                cb.intercept(interceptors);
+            }
             return cb.build();
         });
     }
@@ -469,6 +474,7 @@ public final class LiftbridgeClient implements AutoCloseable {
         private Duration ackTimeout = DEFAULT_TIMEOUT;
         private int maxInFlight = 1024;
         private javax.net.ssl.SSLContext tls;
+        private final List<io.grpc.ClientInterceptor> interceptors = new ArrayList<>();
 
         /** Broker addresses ({@code host:port}); at least one. */
         public Builder seeds(String... addresses) {
@@ -523,6 +529,16 @@ public final class LiftbridgeClient implements AutoCloseable {
         public Builder tls(java.nio.file.Path caFile, java.nio.file.Path certFile, java.nio.file.Path keyFile)
                 throws java.io.IOException {
             this.tls = lb.client.tls.Pem.sslContext(caFile, certFile, keyFile);
+            return this;
+        }
+
+        /**
+         * Adds an interceptor to every call of the client (e.g. to log or time calls). Several run
+         * as ManagedChannelBuilder.intercept runs them (the last added sees a call first), on
+         * gRPC's threads: they must be thread-safe and must not block.
+         */
+        public Builder interceptor(io.grpc.ClientInterceptor interceptor) {
+            this.interceptors.add(java.util.Objects.requireNonNull(interceptor, "interceptor"));
             return this;
         }
 

@@ -2,9 +2,9 @@ package lb.cli;
 
 import picocli.CommandLine.Command;
 
-/** {@code lb broker}: run and inspect a broker node. */
-@Command(name = "broker", description = "Run a broker node.",
+/** {@code lb broker}: run a broker node and inspect its configuration. */
+@Command(name = "broker", description = "Run a broker node; print or validate its configuration.",
         mixinStandardHelpOptions = true,
-        subcommands = {BrokerStartCommand.class})
+        subcommands = {BrokerStartCommand.class, BrokerConfigCommand.class})
 final class BrokerCommand {
 }

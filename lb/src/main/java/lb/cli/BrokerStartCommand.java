@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,6 +21,7 @@ import lb.broker.config.ConfigOverrides;
 import lb.broker.nats.NatsPortInUseException;
 import lb.broker.server.BrokerServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,39 +40,8 @@ final class BrokerStartCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "Liftbridge YAML configuration file.")
-    Path config;
-
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "gRPC port (default 9292).")
-    Integer port;
-
-    @Option(names = {"-d", "--data-dir"}, paramLabel = "DIR", description = "Data directory.")
-    Path dataDir;
-
-    @Option(names = "--id", paramLabel = "ID", description = "Server id (default: generated once and kept in the data directory).")
-    String id;
-
-    @Option(names = "--namespace", paramLabel = "NS", description = "Cluster namespace (default liftbridge-default).")
-    String namespace;
-
-    @Option(names = {"-n", "--nats-servers"}, paramLabel = "URL", split = ",",
-            description = "NATS servers to use instead of the embedded one (comma-separated).")
-    List<String> natsServers;
-
-    @Option(names = {"-e", "--embedded-nats"}, description = "Run the embedded NATS server (the default when no NATS servers are given).")
-    Boolean embeddedNats;
-
-    @Option(names = "--raft-bootstrap-seed", description = {"Bootstrap a new cluster with this server as its seed.",
-            "Needed by the first broker on shared NATS (--nats-servers); with its own embedded NATS a broker seeds itself."})
-    Boolean raftBootstrapSeed;
-
-    @Option(names = "--sync", paramLabel = "POLICY",
-            description = "When partition data is fsynced: always (default: before every ack), interval:<ms>, or none.")
-    String sync;
-
-    @Option(names = "--level", paramLabel = "LEVEL", description = "Log level: debug, info (default), warn, error.")
-    String level;
+    @Mixin
+    BrokerConfigOptions options = new BrokerConfigOptions();
 
     @Option(names = "--dev", description = {"Development broker: embedded NATS, data in a new temporary directory "
         + "(removed on a graceful stop); writes and selects the context 'local' and prints an LB_SERVERS line."})
@@ -84,13 +53,14 @@ final class BrokerStartCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        ConfigOverrides o = new ConfigOverrides();
-        if (port != null) {
-            o.port(port);
+        ConfigOverrides o;
+        try {
+            o = options.overrides();
+        } catch (UsageException e) {
+            err.println("lb: " + e.getMessage());
+            return ExitCodes.USAGE;
         }
-        if (dataDir != null) {
-            o.dataDir(dataDir);
-        } else if (dev) {
+        if (options.dataDir == null && dev) {
             try {
                 devDataDir = java.nio.file.Files.createTempDirectory("lb-dev-");
                 o.dataDir(devDataDir);
@@ -99,33 +69,12 @@ final class BrokerStartCommand implements Callable<Integer> {
                 return ExitCodes.FAILURE;
             }
         }
-        if (dev && embeddedNats == null && natsServers == null) {
+        if (dev && options.embeddedNats == null && options.natsServers == null) {
             o.embeddedNats(true);
-        }
-        if (id != null) {
-            o.serverId(id);
-        }
-        if (namespace != null) {
-            o.namespace(namespace);
-        }
-        if (natsServers != null) {
-            o.natsServers(natsServers);
-        }
-        if (embeddedNats != null) {
-            o.embeddedNats(embeddedNats);
-        }
-        if (raftBootstrapSeed != null) {
-            o.raftBootstrapSeed(raftBootstrapSeed);
-        }
-        if (sync != null) {
-            o.sync(sync);
-        }
-        if (level != null) {
-            o.level(level);
         }
         BrokerConfig cfg;
         try {
-            cfg = ConfigLoader.load(config, o, System.getenv());
+            cfg = ConfigLoader.load(options.config, o, System.getenv());
         } catch (ConfigException e) {
             err.println("lb: invalid configuration:");
             for (String p : e.getMessage().split("\n")) {

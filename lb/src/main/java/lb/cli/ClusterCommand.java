@@ -30,7 +30,7 @@ final class ClusterCommand {
             ClusterMetadata md = client().fetchMetadata();
             int partitions = md.streams().values().stream().mapToInt(Api.StreamMetadata::getPartitionsCount).sum();
             PrintWriter out = out();
-            if (output.isJson()) {
+            if (output.structured()) {
                 ObjectNode o = Output.object();
                 ArrayNode a = o.putArray("brokers");
                 for (Api.Broker b : new TreeMap<>(md.brokers()).values()) {
@@ -39,7 +39,7 @@ final class ClusterCommand {
                 }
                 o.put("streams", md.streams().size());
                 o.put("partitions", partitions);
-                Output.printJson(out, o);
+                output.print(out, o);
                 return ExitCodes.OK;
             }
             Output.Table t = new Output.Table("BROKER", "ADDRESS", "PARTITIONS", "LEADERS");

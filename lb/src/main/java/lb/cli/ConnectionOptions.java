@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * How commands reach the brokers (CLI.md "Global options"): seeds, call deadline and the
+ * How commands reach the brokers (CLI.md "Global options"): seeds, call deadline, TLS and the
  * context they may come from. A picocli mixin on the root, inherited by every subcommand.
  *
  * <p>One precedence rule for every setting: flag &gt; environment &gt; selected context &gt;
@@ -41,14 +41,46 @@ public final class ConnectionOptions {
             description = "Ignore contexts: flags, environment and defaults only.")
     boolean noContext;
 
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "More detail (repeatable): -v headers in pretty output and settings of long commands; "
+                    + "-vv also each gRPC call on stderr (method, broker, status, duration); -vvv also each message.")
+    boolean[] verbose = new boolean[0];
+
+    @Option(names = "--tls", scope = ScopeType.INHERIT,
+            description = "Connect over TLS, trusting the JDK's CA certificates unless --tls-ca is given "
+                    + "(env LB_TLS=true; context key tls). Implied by --tls-ca, --tls-cert and --tls-key.")
+    Boolean tls;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "PEM CA certificates to trust for the brokers' certificates (env LB_TLS_CA; context key tls-ca).")
+    String tlsCa;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "PEM client certificate for mutual TLS, with --tls-key (env LB_TLS_CERT; context key tls-cert).")
+    String tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "PEM private key of --tls-cert (env LB_TLS_KEY; context key tls-key).")
+    String tlsKey;
+
     /** One effective setting and where it came from (flag, env NAME, context NAME, default). */
     public record Setting(String name, String value, String source) {
     }
 
-    /** The effective settings: servers, timeout, context. */
-    public record Resolved(Setting servers, Setting timeout, Setting context) {
+    /**
+     * The effective settings: servers, timeout, context and TLS (a TLS file's value is "" when
+     * unset; {@code tls} is "true" or "false").
+     */
+    public record Resolved(Setting servers, Setting timeout, Setting context, Setting tls, Setting tlsCa,
+                           Setting tlsCert, Setting tlsKey) {
         public List<Setting> all() {
-            return List.of(context, servers, timeout);
+            return List.of(context, servers, timeout, tls, tlsCa, tlsCert, tlsKey);
+        }
+
+        /** Whether to connect over TLS: asked for, or any TLS file given. */
+        public boolean tlsEnabled() {
+            return "true".equalsIgnoreCase(tls.value()) || !tlsCa.value().isEmpty() || !tlsCert.value().isEmpty()
+                    || !tlsKey.value().isEmpty();
         }
 
         public Duration timeoutDuration() {
@@ -89,7 +121,11 @@ public final class ConnectionOptions {
         return new Resolved(
                 pick("servers", servers, io.env("LB_SERVERS"), "LB_SERVERS", values, ctx.value(), DEFAULT_SERVERS),
                 pick("timeout", timeout, io.env("LB_TIMEOUT"), "LB_TIMEOUT", values, ctx.value(), DEFAULT_TIMEOUT),
-                ctx);
+                ctx,
+                pick("tls", tls == null ? null : tls.toString(), io.env("LB_TLS"), "LB_TLS", values, ctx.value(), "false"),
+                pick("tls-ca", tlsCa, io.env("LB_TLS_CA"), "LB_TLS_CA", values, ctx.value(), ""),
+                pick("tls-cert", tlsCert, io.env("LB_TLS_CERT"), "LB_TLS_CERT", values, ctx.value(), ""),
+                pick("tls-key", tlsKey, io.env("LB_TLS_KEY"), "LB_TLS_KEY", values, ctx.value(), ""));
     }
 
     private static Setting pick(String name, String flag, String env, String envName,
@@ -126,7 +162,45 @@ public final class ConnectionOptions {
         if (maxInFlight > 0) {
             b.maxInFlight(maxInFlight);
         }
+        if (r.tlsEnabled()) {
+            tls(b, r);
+        }
+        if (verbosity() >= 2) {
+            b.interceptor(new CallTrace(io.err, verbosity() >= 3));
+        }
         return b.build();
+    }
+
+    /**
+     * Sets up TLS from the resolved files; a missing or unreadable file, or a certificate
+     * without its key, is a usage error naming the setting and where it came from.
+     */
+    private static void tls(LiftbridgeClient.Builder b, Resolved r) {
+        if (r.tlsCert().value().isEmpty() != r.tlsKey().value().isEmpty()) {
+            Setting given = r.tlsCert().value().isEmpty() ? r.tlsKey() : r.tlsCert();
+            throw new UsageException("--tls-cert and --tls-key go together: " + given.name() + " is set ("
+                    + given.source() + "), the other is not");
+        }
+        for (Setting s : List.of(r.tlsCa(), r.tlsCert(), r.tlsKey())) {
+            if (!s.value().isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(s.value()))) {
+                throw new UsageException(s.name() + " " + s.value() + " (" + s.source() + "): no such readable file");
+            }
+        }
+        try {
+            b.tls(path(r.tlsCa()), path(r.tlsCert()), path(r.tlsKey()));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new UsageException("cannot set up TLS from " + r.tlsCa().value() + " " + r.tlsCert().value() + " "
+                    + r.tlsKey().value() + ": " + e.getMessage());
+        }
+    }
+
+    private static java.nio.file.Path path(Setting s) {
+        return s.value().isEmpty() ? null : java.nio.file.Path.of(s.value());
+    }
+
+    /** How many times -v was given: 0 normal, 1 details, 2 gRPC calls, 3 gRPC messages. */
+    public int verbosity() {
+        return verbose.length;
     }
 
     /** A named context that does not exist (exit code 3). */

@@ -166,11 +166,11 @@ final class CursorCommand {
             var shown = latest.values().stream()
                     .filter(c -> (id == null || c.id().equals(id)) && (stream == null || c.stream().equals(stream)))
                     .toList();
-            if (output.isJson()) {
+            if (output.structured()) {
                 ArrayNode a = Output.json().createArrayNode();
                 shown.forEach(c -> a.addObject().put("id", c.id()).put("stream", c.stream())
                         .put("partition", c.partition()).put("offset", c.offset()));
-                Output.printJson(out(), a);
+                output.print(out(), a);
             } else {
                 Output.Table t = new Output.Table("CURSOR", "STREAM", "PARTITION", "OFFSET");
                 shown.forEach(c -> t.row(c.id(), c.stream(), c.partition(), c.offset()));

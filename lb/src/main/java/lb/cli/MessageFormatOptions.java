@@ -28,14 +28,12 @@ final class MessageFormatOptions {
             description = "Values in json/jsonl/templates: auto (utf8, or base64 when not UTF-8), utf8, base64, hex, json.")
     String valueEncoding = "auto";
 
-    @Option(names = {"-v", "--verbose"}, description = "pretty: print headers too.")
-    boolean verbose;
-
     MessageFormatter formatter(Io io, LbCommand root) {
         String f = format != null ? format : io.outTty ? "pretty" : "raw";
         try {
             FormatOptions o = new FormatOptions(Encoding.parse(keyEncoding), Encoding.parse(valueEncoding),
-                    unescape(delimiter), keyDelimiter == null ? null : unescape(keyDelimiter), verbose,
+                    unescape(delimiter), keyDelimiter == null ? null : unescape(keyDelimiter),
+                    root.connection.verbosity() >= 1,
                     root.color(io.outTty));
             return MessageFormats.of(f, o);
         } catch (IllegalArgumentException e) {

@@ -6,10 +6,17 @@ import java.util.List;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 
 /**
- * Output of non-message commands: a table for people ({@code text}, {@code wide}) or JSON for
- * machines ({@code json}, also {@code --json}). A picocli mixin; stateless otherwise.
+ * Output of non-message commands: a table for people ({@code text}, {@code wide}) or a tree for
+ * machines: {@code json} (also {@code --json}) or {@code yaml}. A picocli mixin; stateless
+ * otherwise.
+ *
+ * <p>Commands that print through {@link #print} take every format ({@link #structured()});
+ * those still on the static {@link #printJson} ask {@link #isJson()}, which refuses yaml with a
+ * usage error rather than print JSON under that name.
  */
 final class Output {
 
@@ -18,30 +25,71 @@ final class Output {
         static final JsonMapper JSON = JsonMapper.builder().build();
     }
 
+    /** Separate from JSON: only commands asked for YAML load the YAML module (about 40 ms). */
+    private static final class YamlHolder {
+        static final YAMLMapper YAML = YAMLMapper.builder()
+                .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
+                .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
+                .build();
+    }
+
     static JsonMapper json() {
         return Holder.JSON;
     }
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "text (default), wide (more columns) or json.")
+            description = "text (default), wide (more columns), json or yaml.")
     String format = "text";
 
     @Option(names = "--json", description = "Same as --format json.")
     boolean json;
 
-    boolean isJson() {
+    Output() {
+    }
+
+    /** An Output whose --format defaults to {@code format} (e.g. yaml for a configuration). */
+    static Output defaulting(String format) {
+        Output o = new Output();
+        o.format = format;
+        return o;
+    }
+
+    /** True for a machine format (json or yaml): print a tree with {@link #print}. */
+    boolean structured() {
         if (json) {
             return true;
         }
         return switch (format) {
-            case "json" -> true;
+            case "json", "yaml" -> true;
             case "text", "wide" -> false;
-            default -> throw new UsageException("unknown format '" + format + "': expected text, wide or json");
+            default -> throw new UsageException("unknown format '" + format + "': expected text, wide, json or yaml");
         };
+    }
+
+    /** True for json; for commands that print with {@link #printJson} and have no YAML. */
+    boolean isJson() {
+        if (!json && "yaml".equals(format)) {
+            throw new UsageException("this command has no yaml output: use --format text, wide or json");
+        }
+        return structured();
+    }
+
+    boolean yaml() {
+        return !json && "yaml".equals(format);
     }
 
     boolean wide() {
         return "wide".equals(format);
+    }
+
+    /** Prints a tree (Jackson node or plain maps and lists) as JSON or YAML, as --format says. */
+    void print(PrintWriter out, Object node) {
+        if (yaml()) {
+            out.print(YamlHolder.YAML.writeValueAsString(node));
+            out.flush();
+        } else {
+            printJson(out, node);
+        }
     }
 
     static ObjectNode object() {

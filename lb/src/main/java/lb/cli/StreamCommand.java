@@ -23,10 +23,12 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code lb stream}: create, list, describe, delete, pause and make streams read-only. */
-@Command(name = "stream", description = "Create, list, describe, delete, pause and make streams read-only.",
+@Command(name = "stream", description = "Create, list, describe, delete, pause and make streams read-only; "
+        + "look up offsets.",
         mixinStandardHelpOptions = true,
         subcommands = {StreamCommand.Create.class, StreamCommand.ListCmd.class, StreamCommand.Describe.class,
-            StreamCommand.Delete.class, StreamCommand.Pause.class, StreamCommand.Readonly.class})
+            StreamCommand.Delete.class, StreamCommand.Pause.class, StreamCommand.Readonly.class,
+            StreamOffsetsCommand.class})
 final class StreamCommand {
 
     static boolean internal(String name) {
@@ -160,7 +162,7 @@ final class StreamCommand {
                 streams.forEach(s -> out.println(s.getName()));
                 return ExitCodes.OK;
             }
-            if (output.isJson()) {
+            if (output.structured()) {
                 ArrayNode a = Output.json().createArrayNode();
                 for (Api.StreamMetadata s : streams) {
                     ObjectNode o = a.addObject();
@@ -169,7 +171,7 @@ final class StreamCommand {
                     o.put("partitions", s.getPartitionsCount());
                     o.put("created", Instant.ofEpochSecond(0, s.getCreationTimestamp()).toString());
                 }
-                Output.printJson(out, a);
+                output.print(out, a);
                 return ExitCodes.OK;
             }
             Output.Table t = new Output.Table("NAME", "SUBJECT", "PARTITIONS", "CREATED");
@@ -195,7 +197,11 @@ final class StreamCommand {
     }
 
     /** {@code lb stream describe}. */
-    @Command(name = "describe", aliases = "info", description = "Show a stream and its partitions (ro).",
+    @Command(name = "describe", aliases = "info", description = {"Show a stream and its partitions (ro).",
+            "--configs shows the stream's settings as far as the Liftbridge API exposes them: FetchMetadata "
+                + "carries the subject, the partitions and their replicas, and no retention, segment, compaction, "
+                + "auto-pause, min-ISR, optimistic-concurrency, encryption or group setting; those are listed "
+                + "as not exposed."},
             mixinStandardHelpOptions = true)
     static final class Describe extends BaseCommand {
         @Parameters(paramLabel = "NAME", description = "Stream name.")
@@ -203,11 +209,33 @@ final class StreamCommand {
         @Option(names = {"-p", "--partition"}, paramLabel = "P[,P...]", converter = Partitions.class,
                 description = "Only these partitions (e.g. 0,2 or 0-3).")
         Partitions.Selection partitions;
+        @Option(names = "--partitions", description = "Show the partitions (the default unless --configs is given).")
+        boolean showPartitions;
+        @Option(names = {"-c", "--configs"}, description = "Show the stream's settings.")
+        boolean showConfigs;
+        @Option(names = {"-a", "--all"}, description = "Show everything: settings and partitions.")
+        boolean all;
         @Mixin
         Output output;
 
+        /**
+         * Stream settings a client cannot read back: the API's StreamMetadata has none of them
+         * (CreateStreamRequest field names, dotted as in the broker's stream defaults).
+         */
+        static final List<String> NOT_EXPOSED = List.of("group", "min.isr", "retention.max.age", "retention.max.bytes",
+                "retention.max.messages", "cleaner.interval", "segment.max.bytes", "segment.max.age",
+                "compact.enabled", "compact.max.goroutines", "auto.pause.time", "auto.pause.disable.if.subscribers",
+                "optimistic.concurrency.control", "encryption");
+
+        /** One setting: its value and where it comes from. */
+        record Config(String key, String value, String source) {
+        }
+
         @Override
         int execute() {
+            boolean wantConfigs = showConfigs || all;
+            boolean wantPartitions = showPartitions || all || !showConfigs;
+            boolean json = output.structured();
             Api.StreamMetadata s = Streams.require(client(), name);
             List<Api.PartitionMetadata> parts = new ArrayList<>();
             for (int p : Streams.select(s, partitions == null ? null : partitions.ids())) {
@@ -219,37 +247,86 @@ final class StreamCommand {
                     parts.add(s.getPartitionsMap().get(p));
                 }
             }
+            List<Config> configs = wantConfigs ? configs(s) : List.of();
             PrintWriter out = out();
-            if (output.isJson()) {
+            if (json) {
                 ObjectNode o = Output.object();
                 o.put("name", s.getName());
                 o.put("subject", s.getSubject());
                 o.put("created", Instant.ofEpochSecond(0, s.getCreationTimestamp()).toString());
-                ArrayNode a = o.putArray("partitions");
-                for (Api.PartitionMetadata p : parts) {
-                    ObjectNode po = a.addObject();
-                    po.put("id", p.getId());
-                    po.put("leader", p.getLeader());
-                    ArrayNode r = po.putArray("replicas");
-                    p.getReplicasList().forEach(r::add);
-                    ArrayNode isr = po.putArray("isr");
-                    p.getIsrList().forEach(isr::add);
-                    po.put("high_watermark", p.getHighWatermark());
-                    po.put("newest_offset", p.getNewestOffset());
-                    po.put("paused", p.getPaused());
-                    po.put("readonly", p.getReadonly());
-                    long last = p.getMessagesReceivedTimestamps().getLatestTimestamp();
-                    if (last == 0) {
-                        po.putNull("last_received");
-                    } else {
-                        po.put("last_received", Instant.ofEpochSecond(0, last).toString());
+                if (wantConfigs) {
+                    ObjectNode c = o.putObject("configs");
+                    for (Config cfg : configs) {
+                        c.put(cfg.key(), cfg.value());
+                    }
+                    ArrayNode ne = o.putArray("configs_not_exposed");
+                    NOT_EXPOSED.forEach(ne::add);
+                }
+                if (wantPartitions) {
+                    ArrayNode a = o.putArray("partitions");
+                    for (Api.PartitionMetadata p : parts) {
+                        partitionJson(a.addObject(), p);
                     }
                 }
-                Output.printJson(out, o);
+                output.print(out, o);
                 return ExitCodes.OK;
             }
-            out.printf("stream %s  subject %s  partitions %d  created %s%n%n", s.getName(), s.getSubject(),
+            out.printf("stream %s  subject %s  partitions %d  created %s%n", s.getName(), s.getSubject(),
                     s.getPartitionsCount(), time(s.getCreationTimestamp()));
+            if (wantConfigs) {
+                out.println();
+                Output.Table t = new Output.Table("KEY", "VALUE", "SOURCE");
+                for (Config c : configs) {
+                    t.row(c.key(), c.value(), c.source());
+                }
+                for (String k : NOT_EXPOSED) {
+                    t.row(k, "?", "not exposed by the API");
+                }
+                t.print(out, false);
+            }
+            if (wantPartitions) {
+                out.println();
+                partitionTable(parts).print(out, root().color(io().outTty));
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+
+        /** The settings the metadata shows, directly or derived from the partitions. */
+        static List<Config> configs(Api.StreamMetadata s) {
+            List<Config> c = new ArrayList<>();
+            c.add(new Config("subject", s.getSubject(), "metadata"));
+            c.add(new Config("partitions", Integer.toString(s.getPartitionsCount()), "metadata"));
+            int rf = s.getPartitionsMap().values().stream().mapToInt(Api.PartitionMetadata::getReplicasCount).max().orElse(0);
+            c.add(new Config("replication.factor", Integer.toString(rf), "metadata (replicas per partition)"));
+            long paused = s.getPartitionsMap().values().stream().filter(Api.PartitionMetadata::getPaused).count();
+            long ro = s.getPartitionsMap().values().stream().filter(Api.PartitionMetadata::getReadonly).count();
+            c.add(new Config("paused.partitions", paused + "/" + s.getPartitionsCount(), "metadata"));
+            c.add(new Config("readonly.partitions", ro + "/" + s.getPartitionsCount(), "metadata"));
+            c.add(new Config("created", Instant.ofEpochSecond(0, s.getCreationTimestamp()).toString(), "metadata"));
+            return c;
+        }
+
+        private static void partitionJson(ObjectNode po, Api.PartitionMetadata p) {
+            po.put("id", p.getId());
+            po.put("leader", p.getLeader());
+            ArrayNode r = po.putArray("replicas");
+            p.getReplicasList().forEach(r::add);
+            ArrayNode isr = po.putArray("isr");
+            p.getIsrList().forEach(isr::add);
+            po.put("high_watermark", p.getHighWatermark());
+            po.put("newest_offset", p.getNewestOffset());
+            po.put("paused", p.getPaused());
+            po.put("readonly", p.getReadonly());
+            long last = p.getMessagesReceivedTimestamps().getLatestTimestamp();
+            if (last == 0) {
+                po.putNull("last_received");
+            } else {
+                po.put("last_received", Instant.ofEpochSecond(0, last).toString());
+            }
+        }
+
+        private Output.Table partitionTable(List<Api.PartitionMetadata> parts) {
             Output.Table t = output.wide()
                     ? new Output.Table("PARTITION", "LEADER", "REPLICAS", "ISR", "HW", "NEWEST", "PAUSED",
                         "READONLY", "FIRST-RECEIVED", "LAST-RECEIVED", "PAUSED-AT", "READONLY-AT")
@@ -271,8 +348,7 @@ final class StreamCommand {
                             yes(p.getPaused()), yes(p.getReadonly()), last);
                 }
             }
-            t.print(out, root().color(io().outTty));
-            return ExitCodes.OK;
+            return t;
         }
 
         private static String yes(boolean b) {

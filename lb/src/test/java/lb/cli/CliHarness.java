@@ -34,9 +34,14 @@ final class CliHarness implements AutoCloseable {
     final Map<String, String> env = new HashMap<>();
 
     CliHarness(Path dir) throws IOException {
+        this(dir, "");
+    }
+
+    /** A broker with {@code extraYaml} appended to its configuration (e.g. TLS settings). */
+    CliHarness(Path dir, String extraYaml) throws IOException {
         String yaml = "port: 0\nhost: 127.0.0.1\nlisten: 127.0.0.1:0\ndata.dir: " + dir.resolve("data") + "\n"
                 + "clustering.server.id: b1\nnats.embedded: true\nnats.servers: [\"nats://127.0.0.1:" + freePort()
-                + "\"]\ncursors.stream.partitions: 2\nactivity.stream.enabled: true\n";
+                + "\"]\ncursors.stream.partitions: 2\nactivity.stream.enabled: true\n" + extraYaml;
         BrokerConfig cfg = ConfigLoader.load(yaml, "test.yaml", new ConfigOverrides(), Map.of());
         broker = BrokerServer.start(cfg);
         home = dir.resolve("home");
