@@ -46,9 +46,15 @@ public final class CommandTreeCompleter implements Completer {
         candidates.addAll(complete(words, current));
     }
 
-    /** The candidates for {@code current} after {@code words} (testable without a terminal). */
-    public List<Candidate> complete(List<String> words, String current) {
-        List<Candidate> out = new ArrayList<>();
+    /**
+     * Where a line's words lead in the tree: the deepest subcommand, its path, how many
+     * positional parameters were given, and the option still waiting for its value (or null).
+     */
+    record Walk(CommandSpec spec, List<String> path, int positionals, OptionSpec pendingOption) {
+    }
+
+    /** Follows {@code words} (complete words, before the one being typed) through the tree of {@code root}. */
+    static Walk walk(CommandSpec root, List<String> words) {
         CommandSpec spec = root;
         List<String> path = new ArrayList<>();
         int positionals = 0;
@@ -73,6 +79,17 @@ public final class CommandTreeCompleter implements Completer {
             }
             positionals++;
         }
+        return new Walk(spec, List.copyOf(path), positionals, pendingOption);
+    }
+
+    /** The candidates for {@code current} after {@code words} (testable without a terminal). */
+    public List<Candidate> complete(List<String> words, String current) {
+        List<Candidate> out = new ArrayList<>();
+        Walk walk = walk(root, words);
+        CommandSpec spec = walk.spec();
+        List<String> path = walk.path();
+        int positionals = walk.positionals();
+        OptionSpec pendingOption = walk.pendingOption();
         if (pendingOption != null) {
             for (String v : values(pendingOption.completionCandidates(), path, pendingOption.paramLabel(), words)) {
                 out.add(new Candidate(v, v, null, null, null, null, true));

@@ -17,7 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * A generic interactive shell over a picocli command tree (knows nothing of Liftbridge): reads
  * lines with JLine (history, tab completion of commands, options and live values, fish-like
- * autosuggestions from history), and hands each line's words to a {@link Runner}.
+ * autosuggestions from history, a hint pane describing the command or option under the cursor),
+ * and hands each line's words to a {@link Runner}.
  *
  * <p>Threads: {@link #run()} reads and runs commands on the calling thread. Ctrl-C while a
  * command runs calls the {@link Runner#interrupt()} from JLine's signal thread; Ctrl-C at the
@@ -76,8 +77,11 @@ public final class Shell {
     /** Reads and runs lines until {@code exit}, {@code quit} or Ctrl-D; returns the last exit code. */
     public int run() throws IOException {
         LineReader reader = reader();
+        HintPane hints = null;
         if (!Terminal.TYPE_DUMB.equals(terminal.getType()) && !Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())) {
             new AutosuggestionWidgets(reader).enable();
+            // After the autosuggestions, so that their widgets are wrapped as well.
+            hints = HintPane.install(reader, new Hints(spec));
         }
         int last = 0;
         try {
@@ -89,6 +93,10 @@ public final class Shell {
                     continue; // Ctrl-C at the prompt: a fresh line
                 } catch (EndOfFileException e) {
                     break;
+                } finally {
+                    if (hints != null) {
+                        hints.clear();
+                    }
                 }
                 List<String> words = reader.getParsedLine().words().stream().filter(w -> !w.isEmpty()).toList();
                 if (words.isEmpty()) {
@@ -107,6 +115,9 @@ public final class Shell {
                 terminal.flush();
             }
         } finally {
+            if (hints != null) {
+                hints.close();
+            }
             reader.getHistory().save();
         }
         return last;
