@@ -3440,3 +3440,138 @@ function _picocli_lb_docs_man() {
 # The `-o default` option means that if the function generated no matches, the
 # default Bash completions and the Readline default filename completions are performed.
 complete -F _complete_lb -o default lb lb.sh lb.bash
+
+# --- Live names: added by lb to picocli's script (generated too; do not edit). ---
+# Stream, partition, context and group values come from 'lb __complete', which answers from a local cache within about 200 ms or prints nothing.
+
+function _lb_child() {
+  case "$1/$2" in
+    '/broker') _lb_r='broker' ;;
+    'broker/start') _lb_r='broker start' ;;
+    '/cluster') _lb_r='cluster' ;;
+    'cluster/info') _lb_r='cluster info' ;;
+    'cluster/health') _lb_r='cluster health' ;;
+    '/stream') _lb_r='stream' ;;
+    'stream/create') _lb_r='stream create' ;;
+    'stream/list') _lb_r='stream list' ;;
+    'stream/ls') _lb_r='stream list' ;;
+    'stream/describe') _lb_r='stream describe' ;;
+    'stream/info') _lb_r='stream describe' ;;
+    'stream/delete') _lb_r='stream delete' ;;
+    'stream/rm') _lb_r='stream delete' ;;
+    'stream/pause') _lb_r='stream pause' ;;
+    'stream/readonly') _lb_r='stream readonly' ;;
+    '/publish') _lb_r='publish' ;;
+    '/pub') _lb_r='publish' ;;
+    '/produce') _lb_r='publish' ;;
+    '/tail') _lb_r='tail' ;;
+    '/sub') _lb_r='tail' ;;
+    '/consume') _lb_r='tail' ;;
+    '/replay') _lb_r='replay' ;;
+    '/get') _lb_r='get' ;;
+    '/cursor') _lb_r='cursor' ;;
+    'cursor/get') _lb_r='cursor get' ;;
+    'cursor/set') _lb_r='cursor set' ;;
+    'cursor/list') _lb_r='cursor list' ;;
+    'cursor/ls') _lb_r='cursor list' ;;
+    '/group') _lb_r='group' ;;
+    'group/list') _lb_r='group list' ;;
+    'group/ls') _lb_r='group list' ;;
+    'group/describe') _lb_r='group describe' ;;
+    'group/seek') _lb_r='group seek' ;;
+    '/activity') _lb_r='activity' ;;
+    'activity/tail') _lb_r='activity tail' ;;
+    '/context') _lb_r='context' ;;
+    'context/add') _lb_r='context add' ;;
+    'context/use') _lb_r='context use' ;;
+    'context/select') _lb_r='context use' ;;
+    'context/list') _lb_r='context list' ;;
+    'context/ls') _lb_r='context list' ;;
+    'context/show') _lb_r='context show' ;;
+    'context/rm') _lb_r='context rm' ;;
+    'context/remove') _lb_r='context rm' ;;
+    'context/current') _lb_r='context current' ;;
+    '/ctx') _lb_r='context' ;;
+    '/bench') _lb_r='bench' ;;
+    'bench/pub') _lb_r='bench pub' ;;
+    'bench/sub') _lb_r='bench sub' ;;
+    'bench/e2e') _lb_r='bench e2e' ;;
+    'bench/rtt') _lb_r='bench rtt' ;;
+    '/shell') _lb_r='shell' ;;
+    '/completion') _lb_r='completion' ;;
+    '/docs') _lb_r='docs' ;;
+    'docs/man') _lb_r='docs man' ;;
+    '/version') _lb_r='version' ;;
+    '/help') _lb_r='help' ;;
+    *) _lb_r="" ;;
+  esac
+}
+
+function _lb_valued() {
+  case "$1/$2" in
+    '/-s'|'/--servers'|'/--timeout'|'/--context'|'/--color'|'broker/-s'|'broker/--servers'|'broker/--timeout'|'broker/--context'|'broker/--color'|'broker start/-c'|'broker start/--config'|'broker start/-p'|'broker start/--port'|'broker start/-d'|'broker start/--data-dir'|'broker start/--id'|'broker start/--namespace'|'broker start/-n'|'broker start/--nats-servers'|'broker start/--sync'|'broker start/--level'|'broker start/-s'|'broker start/--servers'|'broker start/--timeout'|'broker start/--context'|'broker start/--color'|'cluster/-s'|'cluster/--servers'|'cluster/--timeout'|'cluster/--context'|'cluster/--color'|'cluster info/--format'|'cluster info/-s'|'cluster info/--servers'|'cluster info/--timeout'|'cluster info/--context'|'cluster info/--color'|'cluster health/--interval'|'cluster health/-s'|'cluster health/--servers'|'cluster health/--timeout'|'cluster health/--context'|'cluster health/--color'|'stream/-s'|'stream/--servers'|'stream/--timeout'|'stream/--context'|'stream/--color'|'stream create/--subject'|'stream create/-p'|'stream create/--partitions'|'stream create/-r'|'stream create/--replication-factor'|'stream create/--min-isr'|'stream create/--group'|'stream create/--retention-age'|'stream create/--retention-bytes'|'stream create/--retention-messages'|'stream create/--segment-bytes'|'stream create/--auto-pause'|'stream create/-s'|'stream create/--servers'|'stream create/--timeout'|'stream create/--context'|'stream create/--color'|'stream list/--format'|'stream list/-s'|'stream list/--servers'|'stream list/--timeout'|'stream list/--context'|'stream list/--color'|'stream describe/-p'|'stream describe/--partition'|'stream describe/--format'|'stream describe/-s'|'stream describe/--servers'|'stream describe/--timeout'|'stream describe/--context'|'stream describe/--color'|'stream delete/-s'|'stream delete/--servers'|'stream delete/--timeout'|'stream delete/--context'|'stream delete/--color'|'stream pause/-p'|'stream pause/--partition'|'stream pause/-s'|'stream pause/--servers'|'stream pause/--timeout'|'stream pause/--context'|'stream pause/--color'|'stream readonly/-p'|'stream readonly/--partition'|'stream readonly/-s'|'stream readonly/--servers'|'stream readonly/--timeout'|'stream readonly/--context'|'stream readonly/--color'|'publish/--file'|'publish/-i'|'publish/--input'|'publish/-K'|'publish/-k'|'publish/--key'|'publish/-H'|'publish/--header'|'publish/-p'|'publish/--partition'|'publish/--partition-by'|'publish/-a'|'publish/--ack'|'publish/--expected-offset'|'publish/--correlation-id'|'publish/--max-in-flight'|'publish/--count'|'publish/--print'|'publish/-s'|'publish/--servers'|'publish/--timeout'|'publish/--context'|'publish/--color'|'tail/-o'|'tail/--offset'|'tail/--from'|'tail/--from-offset'|'tail/--to'|'tail/-p'|'tail/--partition'|'tail/-n'|'tail/-c'|'tail/--count'|'tail/-f'|'tail/--format'|'tail/-K'|'tail/-D'|'tail/--key-encoding'|'tail/--value-encoding'|'tail/--exit-empty'|'tail/--group'|'tail/--consumer-id'|'tail/--checkpoint-interval'|'tail/-s'|'tail/--servers'|'tail/--timeout'|'tail/--context'|'tail/--color'|'replay/-o'|'replay/--offset'|'replay/--from'|'replay/--from-offset'|'replay/--to'|'replay/-p'|'replay/--partition'|'replay/-n'|'replay/-c'|'replay/--count'|'replay/-f'|'replay/--format'|'replay/-K'|'replay/-D'|'replay/--key-encoding'|'replay/--value-encoding'|'replay/--exit-empty'|'replay/-s'|'replay/--servers'|'replay/--timeout'|'replay/--context'|'replay/--color'|'get/-p'|'get/--partition'|'get/-f'|'get/--format'|'get/-K'|'get/-D'|'get/--key-encoding'|'get/--value-encoding'|'get/-s'|'get/--servers'|'get/--timeout'|'get/--context'|'get/--color'|'cursor/-s'|'cursor/--servers'|'cursor/--timeout'|'cursor/--context'|'cursor/--color'|'cursor get/--id'|'cursor get/-p'|'cursor get/--partition'|'cursor get/-s'|'cursor get/--servers'|'cursor get/--timeout'|'cursor get/--context'|'cursor get/--color'|'cursor set/--id'|'cursor set/-p'|'cursor set/--partition'|'cursor set/--offset'|'cursor set/--to'|'cursor set/-s'|'cursor set/--servers'|'cursor set/--timeout'|'cursor set/--context'|'cursor set/--color'|'cursor list/--id'|'cursor list/--format'|'cursor list/-s'|'cursor list/--servers'|'cursor list/--timeout'|'cursor list/--context'|'cursor list/--color'|'group/-s'|'group/--servers'|'group/--timeout'|'group/--context'|'group/--color'|'group list/-s'|'group list/--servers'|'group list/--timeout'|'group list/--context'|'group list/--color'|'group describe/-s'|'group describe/--servers'|'group describe/--timeout'|'group describe/--context'|'group describe/--color'|'group seek/--to'|'group seek/--stream'|'group seek/-s'|'group seek/--servers'|'group seek/--timeout'|'group seek/--context'|'group seek/--color'|'activity/-s'|'activity/--servers'|'activity/--timeout'|'activity/--context'|'activity/--color'|'activity tail/--to'|'activity tail/-s'|'activity tail/--servers'|'activity tail/--timeout'|'activity tail/--context'|'activity tail/--color'|'context/-s'|'context/--servers'|'context/--timeout'|'context/--context'|'context/--color'|'context add/--description'|'context add/-s'|'context add/--servers'|'context add/--timeout'|'context add/--context'|'context add/--color'|'context use/-s'|'context use/--servers'|'context use/--timeout'|'context use/--context'|'context use/--color'|'context list/--format'|'context list/-s'|'context list/--servers'|'context list/--timeout'|'context list/--context'|'context list/--color'|'context show/--format'|'context show/-s'|'context show/--servers'|'context show/--timeout'|'context show/--context'|'context show/--color'|'context rm/-s'|'context rm/--servers'|'context rm/--timeout'|'context rm/--context'|'context rm/--color'|'context current/-s'|'context current/--servers'|'context current/--timeout'|'context current/--context'|'context current/--color'|'bench/-s'|'bench/--servers'|'bench/--timeout'|'bench/--context'|'bench/--color'|'bench pub/--msgs'|'bench pub/--duration'|'bench pub/--size'|'bench pub/--clients'|'bench pub/--partitions'|'bench pub/--ack'|'bench pub/--window'|'bench pub/--path'|'bench pub/--nats'|'bench pub/--jetstream'|'bench pub/--rate'|'bench pub/--warmup'|'bench pub/--format'|'bench pub/--csv'|'bench pub/-s'|'bench pub/--servers'|'bench pub/--timeout'|'bench pub/--context'|'bench pub/--color'|'bench sub/--msgs'|'bench sub/--duration'|'bench sub/--size'|'bench sub/--clients'|'bench sub/--partitions'|'bench sub/--ack'|'bench sub/--window'|'bench sub/--path'|'bench sub/--nats'|'bench sub/--jetstream'|'bench sub/--rate'|'bench sub/--warmup'|'bench sub/--format'|'bench sub/--csv'|'bench sub/-s'|'bench sub/--servers'|'bench sub/--timeout'|'bench sub/--context'|'bench sub/--color'|'bench e2e/--msgs'|'bench e2e/--duration'|'bench e2e/--size'|'bench e2e/--clients'|'bench e2e/--partitions'|'bench e2e/--ack'|'bench e2e/--window'|'bench e2e/--path'|'bench e2e/--nats'|'bench e2e/--jetstream'|'bench e2e/--rate'|'bench e2e/--warmup'|'bench e2e/--format'|'bench e2e/--csv'|'bench e2e/-s'|'bench e2e/--servers'|'bench e2e/--timeout'|'bench e2e/--context'|'bench e2e/--color'|'bench rtt/--msgs'|'bench rtt/--duration'|'bench rtt/--size'|'bench rtt/--clients'|'bench rtt/--partitions'|'bench rtt/--ack'|'bench rtt/--window'|'bench rtt/--path'|'bench rtt/--nats'|'bench rtt/--jetstream'|'bench rtt/--rate'|'bench rtt/--warmup'|'bench rtt/--format'|'bench rtt/--csv'|'bench rtt/-s'|'bench rtt/--servers'|'bench rtt/--timeout'|'bench rtt/--context'|'bench rtt/--color'|'shell/-s'|'shell/--servers'|'shell/--timeout'|'shell/--context'|'shell/--color'|'completion/-s'|'completion/--servers'|'completion/--timeout'|'completion/--context'|'completion/--color'|'docs/-s'|'docs/--servers'|'docs/--timeout'|'docs/--context'|'docs/--color'|'docs man/--dir'|'docs man/-s'|'docs man/--servers'|'docs man/--timeout'|'docs man/--context'|'docs man/--color'|'version/-s'|'version/--servers'|'version/--timeout'|'version/--context'|'version/--color'|'help/-s'|'help/--servers'|'help/--timeout'|'help/--context'|'help/--color') return 0 ;;
+  esac
+  return 1
+}
+
+function _lb_live_kind() {
+  case "$1|$2" in
+    '|opt:--context'|'broker|opt:--context'|'broker start|opt:--context'|'cluster|opt:--context'|'cluster info|opt:--context'|'cluster health|opt:--context'|'stream|opt:--context'|'stream create|opt:--context'|'stream list|opt:--context'|'stream describe|opt:--context'|'stream delete|opt:--context'|'stream pause|opt:--context'|'stream readonly|opt:--context'|'publish|opt:--context'|'tail|opt:--context'|'replay|opt:--context'|'get|opt:--context'|'cursor|opt:--context'|'cursor get|opt:--context'|'cursor set|opt:--context'|'cursor list|opt:--context'|'group|opt:--context'|'group list|opt:--context'|'group describe|opt:--context'|'group seek|opt:--context'|'activity|opt:--context'|'activity tail|opt:--context'|'context|opt:--context'|'context add|opt:--context'|'context use|opt:--context'|'context use|pos:0'|'context list|opt:--context'|'context show|opt:--context'|'context show|pos:0'|'context rm|opt:--context'|'context rm|pos:0'|'context current|opt:--context'|'bench|opt:--context'|'bench pub|opt:--context'|'bench sub|opt:--context'|'bench e2e|opt:--context'|'bench rtt|opt:--context'|'shell|opt:--context'|'completion|opt:--context'|'docs|opt:--context'|'docs man|opt:--context'|'version|opt:--context'|'help|opt:--context') _lb_r=contexts ;;
+    'stream describe|opt:-p'|'stream describe|opt:--partition'|'stream pause|opt:-p'|'stream pause|opt:--partition'|'stream readonly|opt:-p'|'stream readonly|opt:--partition'|'publish|opt:-p'|'publish|opt:--partition'|'tail|opt:-p'|'tail|opt:--partition'|'replay|opt:-p'|'replay|opt:--partition'|'get|opt:-p'|'get|opt:--partition'|'cursor get|opt:-p'|'cursor get|opt:--partition'|'cursor set|opt:-p'|'cursor set|opt:--partition') _lb_r=partitions ;;
+    'stream describe|pos:0'|'stream delete|pos:0'|'stream delete|pos:1'|'stream delete|pos:2'|'stream delete|pos:3'|'stream pause|pos:0'|'stream readonly|pos:0'|'publish|pos:0'|'tail|pos:0'|'replay|pos:0'|'get|pos:0'|'cursor get|pos:0'|'cursor set|pos:0'|'cursor list|pos:0'|'bench pub|pos:0'|'bench sub|pos:0'|'bench e2e|pos:0'|'bench rtt|pos:0') _lb_r=streams ;;
+    'tail|opt:--group'|'group describe|pos:0'|'group seek|pos:0') _lb_r=groups ;;
+    *) _lb_r="" ;;
+  esac
+}
+
+function _lb_complete_live() {
+  local cur=${COMP_WORDS[COMP_CWORD]}
+  local path="" skip=0 npos=0 pos0="" w i
+  for (( i=1; i<COMP_CWORD; i++ )); do
+    w=${COMP_WORDS[i]}
+    if (( skip )); then
+      skip=0
+      continue
+    fi
+    if [[ $w == : ]]; then
+      skip=1 # HOST:PORT is split at ':' by COMP_WORDBREAKS: skip ':' and the port
+      continue
+    fi
+    if [[ $w == -* ]]; then
+      if [[ $w != *=* ]] && _lb_valued "$path" "$w"; then
+        skip=1
+      fi
+      continue
+    fi
+    if (( npos == 0 )); then
+      _lb_child "$path" "$w"
+      if [[ -n $_lb_r ]]; then
+        path=$_lb_r
+        continue
+      fi
+      pos0=$w
+    fi
+    (( npos++ ))
+  done
+  local slot=""
+  if (( skip )); then
+    slot="opt:${COMP_WORDS[COMP_CWORD-1]}"
+  elif [[ $cur != -* ]]; then
+    slot="pos:$npos"
+  fi
+  _lb_live_kind "$path" "$slot"
+  if [[ -n $_lb_r ]]; then
+    local names=""
+    if [[ $_lb_r != partitions ]]; then
+      names=$("${COMP_WORDS[0]}" __complete "$_lb_r" 2>/dev/null)
+    elif [[ -n $pos0 ]]; then
+      names=$("${COMP_WORDS[0]}" __complete partitions "$pos0" 2>/dev/null)
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "$names" -- "$cur") )
+    return 0
+  fi
+  _complete_lb "$@"
+}
+
+complete -F _lb_complete_live -o default lb

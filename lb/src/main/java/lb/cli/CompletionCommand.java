@@ -32,13 +32,18 @@ final class CompletionCommand extends BaseCommand {
         return ExitCodes.OK;
     }
 
+    /** picocli's script, then our live names (lb __complete) for streams, partitions, contexts, groups. */
     static String bash() {
-        return AutoComplete.bash("lb", tree());
+        picocli.CommandLine tree = tree();
+        return AutoComplete.bash("lb", tree) + BashLiveCompletion.script("lb", new CompletionTree(tree));
     }
 
     /** Our own generator (picocli has none for fish in a release). */
     static String fish() {
-        return FishCompletion.script("lb", tree(), null);
+        return FishCompletion.script("lb", tree(), (spec, arg) -> {
+            String kind = CompletionTree.liveKind(spec, arg);
+            return kind == null ? null : "__lb_live " + kind;
+        });
     }
 
     private static picocli.CommandLine tree() {
