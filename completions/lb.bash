@@ -1479,8 +1479,8 @@ function _picocli_lb_help() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="broker cluster stream publish tail replay get cursor group activity context bench shell completion docs version"
-  local flag_opts="'-h' '--help' '--no-context' '-q' '--quiet' '--no-color'"
+  local commands=""
+  local flag_opts="'--no-context' '-q' '--quiet' '--no-color'"
   local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1499,11 +1499,17 @@ function _picocli_lb_help() {
       return
       ;;
   esac
+  local COMMANDTOPIC_pos_param_args=("formats" "examples") # 0-2147483647 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "help" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 2147483647 )); then
+      positionals=$( compReplyArray "${COMMANDTOPIC_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi

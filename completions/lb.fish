@@ -299,7 +299,7 @@ complete -c lb -n '__lb_at \'\'' -f -a 'shell' -d 'Interactive shell: every lb c
 complete -c lb -n '__lb_at \'\'' -f -a 'completion' -d 'Print a shell completion script.'
 complete -c lb -n '__lb_at \'\'' -f -a 'docs' -d 'Generate documentation.'
 complete -c lb -n '__lb_at \'\'' -f -a 'version' -d 'Print the version, commit and build time.'
-complete -c lb -n '__lb_at \'\'' -f -a 'help' -d ' When no COMMAND is given, the usage help for the main command is displayed.'
+complete -c lb -n '__lb_at \'\'' -f -a 'help' -d 'Show a command\'s help (lb help stream create), or a topic: formats, examples.'
 complete -c lb -n '__lb_at \'\'' -f
 complete -c lb -n '__lb_at \'\'' -s s -l servers -r -d 'Brokers to contact (env LB_SERVERS; default: context, then 127.0.0.1:9292).'
 complete -c lb -n '__lb_at \'\'' -l timeout -r -d 'Deadline of each broker call, e.g. 500ms, 5s, 1m (env LB_TIMEOUT; default: context, then 5s).'
@@ -1054,7 +1054,6 @@ complete -c lb -n '__lb_at \'version\'' -l color -r -d 'Colour on a terminal: au
 complete -c lb -n '__lb_at \'version\'' -l no-color -d 'Same as --color never.'
 
 # lb help
-complete -c lb -n '__lb_at \'help\'' -s h -l help -d 'Show usage help for the help command and exit.'
 complete -c lb -n '__lb_at \'help\'' -s s -l servers -r -d 'Brokers to contact (env LB_SERVERS; default: context, then 127.0.0.1:9292).'
 complete -c lb -n '__lb_at \'help\'' -l timeout -r -d 'Deadline of each broker call, e.g. 500ms, 5s, 1m (env LB_TIMEOUT; default: context, then 5s).'
 complete -c lb -n '__lb_at \'help\'' -l context -x -a '(__lb_live contexts)' -d 'Use this context instead of the selected one (env LB_CONTEXT).'
@@ -1062,4 +1061,5 @@ complete -c lb -n '__lb_at \'help\'' -l no-context -d 'Ignore contexts: flags, e
 complete -c lb -n '__lb_at \'help\'' -s q -l quiet -d 'Print only data and errors (no summaries).'
 complete -c lb -n '__lb_at \'help\'' -l color -r -d 'Colour on a terminal: auto (default; off with NO_COLOR), always, never.'
 complete -c lb -n '__lb_at \'help\'' -l no-color -d 'Same as --color never.'
+complete -c lb -n '__lb_at \'help\'' -f -a 'formats examples'
 

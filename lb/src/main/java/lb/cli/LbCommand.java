@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
             PublishCommand.class, TailCommand.class, ReplayCommand.class, GetCommand.class,
             CursorCommand.class, lb.cli.group.GroupCommand.class, ActivityCommand.class, ContextCommand.class, lb.cli.bench.BenchCommand.class, ShellCommand.class,
             CompletionCommand.class, CompleteCommand.class, DocsCommand.class, VersionCommand.class,
-            CommandLine.HelpCommand.class})
+            HelpCommand.class})
 public final class LbCommand implements Runnable {
 
     @Spec
