@@ -203,18 +203,24 @@ function _complete_lb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context list" ];    then _picocli_lb_context; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context ls" ];    then _picocli_lb_context; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context show" ];    then _picocli_lb_context; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context edit" ];    then _picocli_lb_context; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context rm" ];    then _picocli_lb_context; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context remove" ];    then _picocli_lb_context; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context current" ];    then _picocli_lb_context; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context prompt" ];    then _picocli_lb_context; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context -" ];    then _picocli_lb_context; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx add" ];    then _picocli_lb_ctx; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx use" ];    then _picocli_lb_ctx; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx select" ];    then _picocli_lb_ctx; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx list" ];    then _picocli_lb_ctx; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx ls" ];    then _picocli_lb_ctx; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx show" ];    then _picocli_lb_ctx; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx edit" ];    then _picocli_lb_ctx; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx rm" ];    then _picocli_lb_ctx; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx remove" ];    then _picocli_lb_ctx; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx current" ];    then _picocli_lb_ctx; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx prompt" ];    then _picocli_lb_ctx; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx -" ];    then _picocli_lb_ctx; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench pub" ];    then _picocli_lb_bench; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench sub" ];    then _picocli_lb_bench; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench e2e" ];    then _picocli_lb_bench; return $?; fi
@@ -271,41 +277,53 @@ function _complete_lb() {
   local cmds46=(context list)
   local cmds47=(context ls)
   local cmds48=(context show)
-  local cmds49=(context rm)
-  local cmds50=(context remove)
-  local cmds51=(context current)
-  local cmds52=(ctx add)
-  local cmds53=(ctx use)
-  local cmds54=(ctx select)
-  local cmds55=(ctx list)
-  local cmds56=(ctx ls)
-  local cmds57=(ctx show)
-  local cmds58=(ctx rm)
-  local cmds59=(ctx remove)
-  local cmds60=(ctx current)
-  local cmds61=(bench pub)
-  local cmds62=(bench sub)
-  local cmds63=(bench e2e)
-  local cmds64=(bench rtt)
-  local cmds65=(docs man)
+  local cmds49=(context edit)
+  local cmds50=(context rm)
+  local cmds51=(context remove)
+  local cmds52=(context current)
+  local cmds53=(context prompt)
+  local cmds54=(context -)
+  local cmds55=(ctx add)
+  local cmds56=(ctx use)
+  local cmds57=(ctx select)
+  local cmds58=(ctx list)
+  local cmds59=(ctx ls)
+  local cmds60=(ctx show)
+  local cmds61=(ctx edit)
+  local cmds62=(ctx rm)
+  local cmds63=(ctx remove)
+  local cmds64=(ctx current)
+  local cmds65=(ctx prompt)
+  local cmds66=(ctx -)
+  local cmds67=(bench pub)
+  local cmds68=(bench sub)
+  local cmds69=(bench e2e)
+  local cmds70=(bench rtt)
+  local cmds71=(docs man)
 
-  if CompWordsContainsArray "${cmds65[@]}"; then _picocli_lb_docs_man; return $?; fi
-  if CompWordsContainsArray "${cmds64[@]}"; then _picocli_lb_bench_rtt; return $?; fi
-  if CompWordsContainsArray "${cmds63[@]}"; then _picocli_lb_bench_e2e; return $?; fi
-  if CompWordsContainsArray "${cmds62[@]}"; then _picocli_lb_bench_sub; return $?; fi
-  if CompWordsContainsArray "${cmds61[@]}"; then _picocli_lb_bench_pub; return $?; fi
-  if CompWordsContainsArray "${cmds60[@]}"; then _picocli_lb_ctx_current; return $?; fi
-  if CompWordsContainsArray "${cmds59[@]}"; then _picocli_lb_ctx_remove; return $?; fi
-  if CompWordsContainsArray "${cmds58[@]}"; then _picocli_lb_ctx_rm; return $?; fi
-  if CompWordsContainsArray "${cmds57[@]}"; then _picocli_lb_ctx_show; return $?; fi
-  if CompWordsContainsArray "${cmds56[@]}"; then _picocli_lb_ctx_ls; return $?; fi
-  if CompWordsContainsArray "${cmds55[@]}"; then _picocli_lb_ctx_list; return $?; fi
-  if CompWordsContainsArray "${cmds54[@]}"; then _picocli_lb_ctx_select; return $?; fi
-  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_lb_ctx_use; return $?; fi
-  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_lb_ctx_add; return $?; fi
-  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_lb_context_current; return $?; fi
-  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_lb_context_remove; return $?; fi
-  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_lb_context_rm; return $?; fi
+  if CompWordsContainsArray "${cmds71[@]}"; then _picocli_lb_docs_man; return $?; fi
+  if CompWordsContainsArray "${cmds70[@]}"; then _picocli_lb_bench_rtt; return $?; fi
+  if CompWordsContainsArray "${cmds69[@]}"; then _picocli_lb_bench_e2e; return $?; fi
+  if CompWordsContainsArray "${cmds68[@]}"; then _picocli_lb_bench_sub; return $?; fi
+  if CompWordsContainsArray "${cmds67[@]}"; then _picocli_lb_bench_pub; return $?; fi
+  if CompWordsContainsArray "${cmds66[@]}"; then _picocli_lb_ctx_; return $?; fi
+  if CompWordsContainsArray "${cmds65[@]}"; then _picocli_lb_ctx_prompt; return $?; fi
+  if CompWordsContainsArray "${cmds64[@]}"; then _picocli_lb_ctx_current; return $?; fi
+  if CompWordsContainsArray "${cmds63[@]}"; then _picocli_lb_ctx_remove; return $?; fi
+  if CompWordsContainsArray "${cmds62[@]}"; then _picocli_lb_ctx_rm; return $?; fi
+  if CompWordsContainsArray "${cmds61[@]}"; then _picocli_lb_ctx_edit; return $?; fi
+  if CompWordsContainsArray "${cmds60[@]}"; then _picocli_lb_ctx_show; return $?; fi
+  if CompWordsContainsArray "${cmds59[@]}"; then _picocli_lb_ctx_ls; return $?; fi
+  if CompWordsContainsArray "${cmds58[@]}"; then _picocli_lb_ctx_list; return $?; fi
+  if CompWordsContainsArray "${cmds57[@]}"; then _picocli_lb_ctx_select; return $?; fi
+  if CompWordsContainsArray "${cmds56[@]}"; then _picocli_lb_ctx_use; return $?; fi
+  if CompWordsContainsArray "${cmds55[@]}"; then _picocli_lb_ctx_add; return $?; fi
+  if CompWordsContainsArray "${cmds54[@]}"; then _picocli_lb_context_; return $?; fi
+  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_lb_context_prompt; return $?; fi
+  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_lb_context_current; return $?; fi
+  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_lb_context_remove; return $?; fi
+  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_lb_context_rm; return $?; fi
+  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_lb_context_edit; return $?; fi
   if CompWordsContainsArray "${cmds48[@]}"; then _picocli_lb_context_show; return $?; fi
   if CompWordsContainsArray "${cmds47[@]}"; then _picocli_lb_context_ls; return $?; fi
   if CompWordsContainsArray "${cmds46[@]}"; then _picocli_lb_context_list; return $?; fi
@@ -1221,7 +1239,7 @@ function _picocli_lb_context() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="add use select list ls show rm remove current"
+  local commands="add use select list ls show edit rm remove current prompt -"
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
   local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
@@ -1257,7 +1275,7 @@ function _picocli_lb_ctx() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="add use select list ls show rm remove current"
+  local commands="add use select list ls show edit rm remove current prompt -"
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
   local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
@@ -2628,6 +2646,42 @@ function _picocli_lb_context_show() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `edit` subcommand.
+function _picocli_lb_context_edit() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `rm` subcommand.
 function _picocli_lb_context_rm() {
   # Get completion data
@@ -2702,6 +2756,78 @@ function _picocli_lb_context_remove() {
 
 # Generates completions for the options and subcommands of the `current` subcommand.
 function _picocli_lb_context_current() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `prompt` subcommand.
+function _picocli_lb_context_prompt() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `-` subcommand.
+function _picocli_lb_context_() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
@@ -2964,6 +3090,42 @@ function _picocli_lb_ctx_show() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `edit` subcommand.
+function _picocli_lb_ctx_edit() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `rm` subcommand.
 function _picocli_lb_ctx_rm() {
   # Get completion data
@@ -3038,6 +3200,78 @@ function _picocli_lb_ctx_remove() {
 
 # Generates completions for the options and subcommands of the `current` subcommand.
 function _picocli_lb_ctx_current() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `prompt` subcommand.
+function _picocli_lb_ctx_prompt() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `-` subcommand.
+function _picocli_lb_ctx_() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
@@ -3494,9 +3728,12 @@ function _lb_child() {
     'context/list') _lb_r='context list' ;;
     'context/ls') _lb_r='context list' ;;
     'context/show') _lb_r='context show' ;;
+    'context/edit') _lb_r='context edit' ;;
     'context/rm') _lb_r='context rm' ;;
     'context/remove') _lb_r='context rm' ;;
     'context/current') _lb_r='context current' ;;
+    'context/prompt') _lb_r='context prompt' ;;
+    'context/-') _lb_r='context -' ;;
     '/ctx') _lb_r='context' ;;
     '/bench') _lb_r='bench' ;;
     'bench/pub') _lb_r='bench pub' ;;
@@ -3515,14 +3752,14 @@ function _lb_child() {
 
 function _lb_valued() {
   case "$1/$2" in
-    '/-s'|'/--servers'|'/--timeout'|'/--context'|'/--color'|'broker/-s'|'broker/--servers'|'broker/--timeout'|'broker/--context'|'broker/--color'|'broker start/-c'|'broker start/--config'|'broker start/-p'|'broker start/--port'|'broker start/-d'|'broker start/--data-dir'|'broker start/--id'|'broker start/--namespace'|'broker start/-n'|'broker start/--nats-servers'|'broker start/--sync'|'broker start/--level'|'broker start/-s'|'broker start/--servers'|'broker start/--timeout'|'broker start/--context'|'broker start/--color'|'cluster/-s'|'cluster/--servers'|'cluster/--timeout'|'cluster/--context'|'cluster/--color'|'cluster info/--format'|'cluster info/-s'|'cluster info/--servers'|'cluster info/--timeout'|'cluster info/--context'|'cluster info/--color'|'cluster health/--interval'|'cluster health/-s'|'cluster health/--servers'|'cluster health/--timeout'|'cluster health/--context'|'cluster health/--color'|'stream/-s'|'stream/--servers'|'stream/--timeout'|'stream/--context'|'stream/--color'|'stream create/--subject'|'stream create/-p'|'stream create/--partitions'|'stream create/-r'|'stream create/--replication-factor'|'stream create/--min-isr'|'stream create/--group'|'stream create/--retention-age'|'stream create/--retention-bytes'|'stream create/--retention-messages'|'stream create/--segment-bytes'|'stream create/--auto-pause'|'stream create/-s'|'stream create/--servers'|'stream create/--timeout'|'stream create/--context'|'stream create/--color'|'stream list/--format'|'stream list/-s'|'stream list/--servers'|'stream list/--timeout'|'stream list/--context'|'stream list/--color'|'stream describe/-p'|'stream describe/--partition'|'stream describe/--format'|'stream describe/-s'|'stream describe/--servers'|'stream describe/--timeout'|'stream describe/--context'|'stream describe/--color'|'stream delete/-s'|'stream delete/--servers'|'stream delete/--timeout'|'stream delete/--context'|'stream delete/--color'|'stream pause/-p'|'stream pause/--partition'|'stream pause/-s'|'stream pause/--servers'|'stream pause/--timeout'|'stream pause/--context'|'stream pause/--color'|'stream readonly/-p'|'stream readonly/--partition'|'stream readonly/-s'|'stream readonly/--servers'|'stream readonly/--timeout'|'stream readonly/--context'|'stream readonly/--color'|'publish/--file'|'publish/-i'|'publish/--input'|'publish/-K'|'publish/-k'|'publish/--key'|'publish/-H'|'publish/--header'|'publish/-p'|'publish/--partition'|'publish/--partition-by'|'publish/-a'|'publish/--ack'|'publish/--expected-offset'|'publish/--correlation-id'|'publish/--max-in-flight'|'publish/--count'|'publish/--print'|'publish/-s'|'publish/--servers'|'publish/--timeout'|'publish/--context'|'publish/--color'|'tail/-o'|'tail/--offset'|'tail/--from'|'tail/--from-offset'|'tail/--to'|'tail/-p'|'tail/--partition'|'tail/-n'|'tail/-c'|'tail/--count'|'tail/-f'|'tail/--format'|'tail/-K'|'tail/-D'|'tail/--key-encoding'|'tail/--value-encoding'|'tail/--exit-empty'|'tail/--group'|'tail/--consumer-id'|'tail/--checkpoint-interval'|'tail/-s'|'tail/--servers'|'tail/--timeout'|'tail/--context'|'tail/--color'|'replay/-o'|'replay/--offset'|'replay/--from'|'replay/--from-offset'|'replay/--to'|'replay/-p'|'replay/--partition'|'replay/-n'|'replay/-c'|'replay/--count'|'replay/-f'|'replay/--format'|'replay/-K'|'replay/-D'|'replay/--key-encoding'|'replay/--value-encoding'|'replay/--exit-empty'|'replay/-s'|'replay/--servers'|'replay/--timeout'|'replay/--context'|'replay/--color'|'get/-p'|'get/--partition'|'get/-f'|'get/--format'|'get/-K'|'get/-D'|'get/--key-encoding'|'get/--value-encoding'|'get/-s'|'get/--servers'|'get/--timeout'|'get/--context'|'get/--color'|'cursor/-s'|'cursor/--servers'|'cursor/--timeout'|'cursor/--context'|'cursor/--color'|'cursor get/--id'|'cursor get/-p'|'cursor get/--partition'|'cursor get/-s'|'cursor get/--servers'|'cursor get/--timeout'|'cursor get/--context'|'cursor get/--color'|'cursor set/--id'|'cursor set/-p'|'cursor set/--partition'|'cursor set/--offset'|'cursor set/--to'|'cursor set/-s'|'cursor set/--servers'|'cursor set/--timeout'|'cursor set/--context'|'cursor set/--color'|'cursor list/--id'|'cursor list/--format'|'cursor list/-s'|'cursor list/--servers'|'cursor list/--timeout'|'cursor list/--context'|'cursor list/--color'|'group/-s'|'group/--servers'|'group/--timeout'|'group/--context'|'group/--color'|'group list/-s'|'group list/--servers'|'group list/--timeout'|'group list/--context'|'group list/--color'|'group describe/-s'|'group describe/--servers'|'group describe/--timeout'|'group describe/--context'|'group describe/--color'|'group seek/--to'|'group seek/--stream'|'group seek/-s'|'group seek/--servers'|'group seek/--timeout'|'group seek/--context'|'group seek/--color'|'activity/-s'|'activity/--servers'|'activity/--timeout'|'activity/--context'|'activity/--color'|'activity tail/--to'|'activity tail/-s'|'activity tail/--servers'|'activity tail/--timeout'|'activity tail/--context'|'activity tail/--color'|'context/-s'|'context/--servers'|'context/--timeout'|'context/--context'|'context/--color'|'context add/--description'|'context add/-s'|'context add/--servers'|'context add/--timeout'|'context add/--context'|'context add/--color'|'context use/-s'|'context use/--servers'|'context use/--timeout'|'context use/--context'|'context use/--color'|'context list/--format'|'context list/-s'|'context list/--servers'|'context list/--timeout'|'context list/--context'|'context list/--color'|'context show/--format'|'context show/-s'|'context show/--servers'|'context show/--timeout'|'context show/--context'|'context show/--color'|'context rm/-s'|'context rm/--servers'|'context rm/--timeout'|'context rm/--context'|'context rm/--color'|'context current/-s'|'context current/--servers'|'context current/--timeout'|'context current/--context'|'context current/--color'|'bench/-s'|'bench/--servers'|'bench/--timeout'|'bench/--context'|'bench/--color'|'bench pub/--msgs'|'bench pub/--duration'|'bench pub/--size'|'bench pub/--clients'|'bench pub/--partitions'|'bench pub/--ack'|'bench pub/--window'|'bench pub/--path'|'bench pub/--nats'|'bench pub/--jetstream'|'bench pub/--rate'|'bench pub/--warmup'|'bench pub/--format'|'bench pub/--csv'|'bench pub/-s'|'bench pub/--servers'|'bench pub/--timeout'|'bench pub/--context'|'bench pub/--color'|'bench sub/--msgs'|'bench sub/--duration'|'bench sub/--size'|'bench sub/--clients'|'bench sub/--partitions'|'bench sub/--ack'|'bench sub/--window'|'bench sub/--path'|'bench sub/--nats'|'bench sub/--jetstream'|'bench sub/--rate'|'bench sub/--warmup'|'bench sub/--format'|'bench sub/--csv'|'bench sub/-s'|'bench sub/--servers'|'bench sub/--timeout'|'bench sub/--context'|'bench sub/--color'|'bench e2e/--msgs'|'bench e2e/--duration'|'bench e2e/--size'|'bench e2e/--clients'|'bench e2e/--partitions'|'bench e2e/--ack'|'bench e2e/--window'|'bench e2e/--path'|'bench e2e/--nats'|'bench e2e/--jetstream'|'bench e2e/--rate'|'bench e2e/--warmup'|'bench e2e/--format'|'bench e2e/--csv'|'bench e2e/-s'|'bench e2e/--servers'|'bench e2e/--timeout'|'bench e2e/--context'|'bench e2e/--color'|'bench rtt/--msgs'|'bench rtt/--duration'|'bench rtt/--size'|'bench rtt/--clients'|'bench rtt/--partitions'|'bench rtt/--ack'|'bench rtt/--window'|'bench rtt/--path'|'bench rtt/--nats'|'bench rtt/--jetstream'|'bench rtt/--rate'|'bench rtt/--warmup'|'bench rtt/--format'|'bench rtt/--csv'|'bench rtt/-s'|'bench rtt/--servers'|'bench rtt/--timeout'|'bench rtt/--context'|'bench rtt/--color'|'shell/-s'|'shell/--servers'|'shell/--timeout'|'shell/--context'|'shell/--color'|'completion/-s'|'completion/--servers'|'completion/--timeout'|'completion/--context'|'completion/--color'|'docs/-s'|'docs/--servers'|'docs/--timeout'|'docs/--context'|'docs/--color'|'docs man/--dir'|'docs man/-s'|'docs man/--servers'|'docs man/--timeout'|'docs man/--context'|'docs man/--color'|'version/-s'|'version/--servers'|'version/--timeout'|'version/--context'|'version/--color'|'help/-s'|'help/--servers'|'help/--timeout'|'help/--context'|'help/--color') return 0 ;;
+    '/-s'|'/--servers'|'/--timeout'|'/--context'|'/--color'|'broker/-s'|'broker/--servers'|'broker/--timeout'|'broker/--context'|'broker/--color'|'broker start/-c'|'broker start/--config'|'broker start/-p'|'broker start/--port'|'broker start/-d'|'broker start/--data-dir'|'broker start/--id'|'broker start/--namespace'|'broker start/-n'|'broker start/--nats-servers'|'broker start/--sync'|'broker start/--level'|'broker start/-s'|'broker start/--servers'|'broker start/--timeout'|'broker start/--context'|'broker start/--color'|'cluster/-s'|'cluster/--servers'|'cluster/--timeout'|'cluster/--context'|'cluster/--color'|'cluster info/--format'|'cluster info/-s'|'cluster info/--servers'|'cluster info/--timeout'|'cluster info/--context'|'cluster info/--color'|'cluster health/--interval'|'cluster health/-s'|'cluster health/--servers'|'cluster health/--timeout'|'cluster health/--context'|'cluster health/--color'|'stream/-s'|'stream/--servers'|'stream/--timeout'|'stream/--context'|'stream/--color'|'stream create/--subject'|'stream create/-p'|'stream create/--partitions'|'stream create/-r'|'stream create/--replication-factor'|'stream create/--min-isr'|'stream create/--group'|'stream create/--retention-age'|'stream create/--retention-bytes'|'stream create/--retention-messages'|'stream create/--segment-bytes'|'stream create/--auto-pause'|'stream create/-s'|'stream create/--servers'|'stream create/--timeout'|'stream create/--context'|'stream create/--color'|'stream list/--format'|'stream list/-s'|'stream list/--servers'|'stream list/--timeout'|'stream list/--context'|'stream list/--color'|'stream describe/-p'|'stream describe/--partition'|'stream describe/--format'|'stream describe/-s'|'stream describe/--servers'|'stream describe/--timeout'|'stream describe/--context'|'stream describe/--color'|'stream delete/-s'|'stream delete/--servers'|'stream delete/--timeout'|'stream delete/--context'|'stream delete/--color'|'stream pause/-p'|'stream pause/--partition'|'stream pause/-s'|'stream pause/--servers'|'stream pause/--timeout'|'stream pause/--context'|'stream pause/--color'|'stream readonly/-p'|'stream readonly/--partition'|'stream readonly/-s'|'stream readonly/--servers'|'stream readonly/--timeout'|'stream readonly/--context'|'stream readonly/--color'|'publish/--file'|'publish/-i'|'publish/--input'|'publish/-K'|'publish/-k'|'publish/--key'|'publish/-H'|'publish/--header'|'publish/-p'|'publish/--partition'|'publish/--partition-by'|'publish/-a'|'publish/--ack'|'publish/--expected-offset'|'publish/--correlation-id'|'publish/--max-in-flight'|'publish/--count'|'publish/--print'|'publish/-s'|'publish/--servers'|'publish/--timeout'|'publish/--context'|'publish/--color'|'tail/-o'|'tail/--offset'|'tail/--from'|'tail/--from-offset'|'tail/--to'|'tail/-p'|'tail/--partition'|'tail/-n'|'tail/-c'|'tail/--count'|'tail/-f'|'tail/--format'|'tail/-K'|'tail/-D'|'tail/--key-encoding'|'tail/--value-encoding'|'tail/--exit-empty'|'tail/--group'|'tail/--consumer-id'|'tail/--checkpoint-interval'|'tail/-s'|'tail/--servers'|'tail/--timeout'|'tail/--context'|'tail/--color'|'replay/-o'|'replay/--offset'|'replay/--from'|'replay/--from-offset'|'replay/--to'|'replay/-p'|'replay/--partition'|'replay/-n'|'replay/-c'|'replay/--count'|'replay/-f'|'replay/--format'|'replay/-K'|'replay/-D'|'replay/--key-encoding'|'replay/--value-encoding'|'replay/--exit-empty'|'replay/-s'|'replay/--servers'|'replay/--timeout'|'replay/--context'|'replay/--color'|'get/-p'|'get/--partition'|'get/-f'|'get/--format'|'get/-K'|'get/-D'|'get/--key-encoding'|'get/--value-encoding'|'get/-s'|'get/--servers'|'get/--timeout'|'get/--context'|'get/--color'|'cursor/-s'|'cursor/--servers'|'cursor/--timeout'|'cursor/--context'|'cursor/--color'|'cursor get/--id'|'cursor get/-p'|'cursor get/--partition'|'cursor get/-s'|'cursor get/--servers'|'cursor get/--timeout'|'cursor get/--context'|'cursor get/--color'|'cursor set/--id'|'cursor set/-p'|'cursor set/--partition'|'cursor set/--offset'|'cursor set/--to'|'cursor set/-s'|'cursor set/--servers'|'cursor set/--timeout'|'cursor set/--context'|'cursor set/--color'|'cursor list/--id'|'cursor list/--format'|'cursor list/-s'|'cursor list/--servers'|'cursor list/--timeout'|'cursor list/--context'|'cursor list/--color'|'group/-s'|'group/--servers'|'group/--timeout'|'group/--context'|'group/--color'|'group list/-s'|'group list/--servers'|'group list/--timeout'|'group list/--context'|'group list/--color'|'group describe/-s'|'group describe/--servers'|'group describe/--timeout'|'group describe/--context'|'group describe/--color'|'group seek/--to'|'group seek/--stream'|'group seek/-s'|'group seek/--servers'|'group seek/--timeout'|'group seek/--context'|'group seek/--color'|'activity/-s'|'activity/--servers'|'activity/--timeout'|'activity/--context'|'activity/--color'|'activity tail/--to'|'activity tail/-s'|'activity tail/--servers'|'activity tail/--timeout'|'activity tail/--context'|'activity tail/--color'|'context/-s'|'context/--servers'|'context/--timeout'|'context/--context'|'context/--color'|'context add/--description'|'context add/-s'|'context add/--servers'|'context add/--timeout'|'context add/--context'|'context add/--color'|'context use/-s'|'context use/--servers'|'context use/--timeout'|'context use/--context'|'context use/--color'|'context list/--format'|'context list/-s'|'context list/--servers'|'context list/--timeout'|'context list/--context'|'context list/--color'|'context show/--format'|'context show/-s'|'context show/--servers'|'context show/--timeout'|'context show/--context'|'context show/--color'|'context edit/-s'|'context edit/--servers'|'context edit/--timeout'|'context edit/--context'|'context edit/--color'|'context rm/-s'|'context rm/--servers'|'context rm/--timeout'|'context rm/--context'|'context rm/--color'|'context current/-s'|'context current/--servers'|'context current/--timeout'|'context current/--context'|'context current/--color'|'context prompt/-s'|'context prompt/--servers'|'context prompt/--timeout'|'context prompt/--context'|'context prompt/--color'|'context -/-s'|'context -/--servers'|'context -/--timeout'|'context -/--context'|'context -/--color'|'bench/-s'|'bench/--servers'|'bench/--timeout'|'bench/--context'|'bench/--color'|'bench pub/--msgs'|'bench pub/--duration'|'bench pub/--size'|'bench pub/--clients'|'bench pub/--partitions'|'bench pub/--ack'|'bench pub/--window'|'bench pub/--path'|'bench pub/--nats'|'bench pub/--jetstream'|'bench pub/--rate'|'bench pub/--warmup'|'bench pub/--format'|'bench pub/--csv'|'bench pub/-s'|'bench pub/--servers'|'bench pub/--timeout'|'bench pub/--context'|'bench pub/--color'|'bench sub/--msgs'|'bench sub/--duration'|'bench sub/--size'|'bench sub/--clients'|'bench sub/--partitions'|'bench sub/--ack'|'bench sub/--window'|'bench sub/--path'|'bench sub/--nats'|'bench sub/--jetstream'|'bench sub/--rate'|'bench sub/--warmup'|'bench sub/--format'|'bench sub/--csv'|'bench sub/-s'|'bench sub/--servers'|'bench sub/--timeout'|'bench sub/--context'|'bench sub/--color'|'bench e2e/--msgs'|'bench e2e/--duration'|'bench e2e/--size'|'bench e2e/--clients'|'bench e2e/--partitions'|'bench e2e/--ack'|'bench e2e/--window'|'bench e2e/--path'|'bench e2e/--nats'|'bench e2e/--jetstream'|'bench e2e/--rate'|'bench e2e/--warmup'|'bench e2e/--format'|'bench e2e/--csv'|'bench e2e/-s'|'bench e2e/--servers'|'bench e2e/--timeout'|'bench e2e/--context'|'bench e2e/--color'|'bench rtt/--msgs'|'bench rtt/--duration'|'bench rtt/--size'|'bench rtt/--clients'|'bench rtt/--partitions'|'bench rtt/--ack'|'bench rtt/--window'|'bench rtt/--path'|'bench rtt/--nats'|'bench rtt/--jetstream'|'bench rtt/--rate'|'bench rtt/--warmup'|'bench rtt/--format'|'bench rtt/--csv'|'bench rtt/-s'|'bench rtt/--servers'|'bench rtt/--timeout'|'bench rtt/--context'|'bench rtt/--color'|'shell/-s'|'shell/--servers'|'shell/--timeout'|'shell/--context'|'shell/--color'|'completion/-s'|'completion/--servers'|'completion/--timeout'|'completion/--context'|'completion/--color'|'docs/-s'|'docs/--servers'|'docs/--timeout'|'docs/--context'|'docs/--color'|'docs man/--dir'|'docs man/-s'|'docs man/--servers'|'docs man/--timeout'|'docs man/--context'|'docs man/--color'|'version/-s'|'version/--servers'|'version/--timeout'|'version/--context'|'version/--color'|'help/-s'|'help/--servers'|'help/--timeout'|'help/--context'|'help/--color') return 0 ;;
   esac
   return 1
 }
 
 function _lb_live_kind() {
   case "$1|$2" in
-    '|opt:--context'|'broker|opt:--context'|'broker start|opt:--context'|'cluster|opt:--context'|'cluster info|opt:--context'|'cluster health|opt:--context'|'stream|opt:--context'|'stream create|opt:--context'|'stream list|opt:--context'|'stream describe|opt:--context'|'stream delete|opt:--context'|'stream pause|opt:--context'|'stream readonly|opt:--context'|'publish|opt:--context'|'tail|opt:--context'|'replay|opt:--context'|'get|opt:--context'|'cursor|opt:--context'|'cursor get|opt:--context'|'cursor set|opt:--context'|'cursor list|opt:--context'|'group|opt:--context'|'group list|opt:--context'|'group describe|opt:--context'|'group seek|opt:--context'|'activity|opt:--context'|'activity tail|opt:--context'|'context|opt:--context'|'context add|opt:--context'|'context use|opt:--context'|'context use|pos:0'|'context list|opt:--context'|'context show|opt:--context'|'context show|pos:0'|'context rm|opt:--context'|'context rm|pos:0'|'context current|opt:--context'|'bench|opt:--context'|'bench pub|opt:--context'|'bench sub|opt:--context'|'bench e2e|opt:--context'|'bench rtt|opt:--context'|'shell|opt:--context'|'completion|opt:--context'|'docs|opt:--context'|'docs man|opt:--context'|'version|opt:--context'|'help|opt:--context') _lb_r=contexts ;;
+    '|opt:--context'|'broker|opt:--context'|'broker start|opt:--context'|'cluster|opt:--context'|'cluster info|opt:--context'|'cluster health|opt:--context'|'stream|opt:--context'|'stream create|opt:--context'|'stream list|opt:--context'|'stream describe|opt:--context'|'stream delete|opt:--context'|'stream pause|opt:--context'|'stream readonly|opt:--context'|'publish|opt:--context'|'tail|opt:--context'|'replay|opt:--context'|'get|opt:--context'|'cursor|opt:--context'|'cursor get|opt:--context'|'cursor set|opt:--context'|'cursor list|opt:--context'|'group|opt:--context'|'group list|opt:--context'|'group describe|opt:--context'|'group seek|opt:--context'|'activity|opt:--context'|'activity tail|opt:--context'|'context|opt:--context'|'context add|opt:--context'|'context use|opt:--context'|'context use|pos:0'|'context list|opt:--context'|'context show|opt:--context'|'context show|pos:0'|'context edit|opt:--context'|'context edit|pos:0'|'context rm|opt:--context'|'context rm|pos:0'|'context current|opt:--context'|'context prompt|opt:--context'|'context -|opt:--context'|'bench|opt:--context'|'bench pub|opt:--context'|'bench sub|opt:--context'|'bench e2e|opt:--context'|'bench rtt|opt:--context'|'shell|opt:--context'|'completion|opt:--context'|'docs|opt:--context'|'docs man|opt:--context'|'version|opt:--context'|'help|opt:--context') _lb_r=contexts ;;
     'stream describe|opt:-p'|'stream describe|opt:--partition'|'stream pause|opt:-p'|'stream pause|opt:--partition'|'stream readonly|opt:-p'|'stream readonly|opt:--partition'|'publish|opt:-p'|'publish|opt:--partition'|'tail|opt:-p'|'tail|opt:--partition'|'replay|opt:-p'|'replay|opt:--partition'|'get|opt:-p'|'get|opt:--partition'|'cursor get|opt:-p'|'cursor get|opt:--partition'|'cursor set|opt:-p'|'cursor set|opt:--partition') _lb_r=partitions ;;
     'stream describe|pos:0'|'stream delete|pos:0'|'stream delete|pos:1'|'stream delete|pos:2'|'stream delete|pos:3'|'stream pause|pos:0'|'stream readonly|pos:0'|'publish|pos:0'|'tail|pos:0'|'replay|pos:0'|'get|pos:0'|'cursor get|pos:0'|'cursor set|pos:0'|'cursor list|pos:0'|'bench pub|pos:0'|'bench sub|pos:0'|'bench e2e|pos:0'|'bench rtt|pos:0') _lb_r=streams ;;
     'tail|opt:--group'|'group describe|pos:0'|'group seek|pos:0') _lb_r=groups ;;

@@ -89,12 +89,18 @@ function __lb_child
             echo 'context list'
         case 'context/show'
             echo 'context show'
+        case 'context/edit'
+            echo 'context edit'
         case 'context/rm'
             echo 'context rm'
         case 'context/remove'
             echo 'context rm'
         case 'context/current'
             echo 'context current'
+        case 'context/prompt'
+            echo 'context prompt'
+        case 'context/-'
+            echo 'context -'
         case '/ctx'
             echo 'context'
         case '/bench'
@@ -188,9 +194,15 @@ function __lb_valued
             return 0
         case 'context show/--format' 'context show/-s' 'context show/--servers' 'context show/--timeout' 'context show/--context' 'context show/--color'
             return 0
+        case 'context edit/-s' 'context edit/--servers' 'context edit/--timeout' 'context edit/--context' 'context edit/--color'
+            return 0
         case 'context rm/-s' 'context rm/--servers' 'context rm/--timeout' 'context rm/--context' 'context rm/--color'
             return 0
         case 'context current/-s' 'context current/--servers' 'context current/--timeout' 'context current/--context' 'context current/--color'
+            return 0
+        case 'context prompt/-s' 'context prompt/--servers' 'context prompt/--timeout' 'context prompt/--context' 'context prompt/--color'
+            return 0
+        case 'context -/-s' 'context -/--servers' 'context -/--timeout' 'context -/--context' 'context -/--color'
             return 0
         case 'bench/-s' 'bench/--servers' 'bench/--timeout' 'bench/--context' 'bench/--color'
             return 0
@@ -762,14 +774,17 @@ complete -c lb -n '__lb_at \'activity tail\'' -l no-color -d 'Same as --color ne
 
 # lb context
 complete -c lb -n '__lb_at \'context\'' -f -a 'add' -d 'Create or replace a context from the global flags: lb context add prod -s b1:9292,b2:9292 --timeout 3s'
-complete -c lb -n '__lb_at \'context\'' -f -a 'use' -d 'Select a context for later commands.'
-complete -c lb -n '__lb_at \'context\'' -f -a 'select' -d 'Select a context for later commands.'
+complete -c lb -n '__lb_at \'context\'' -f -a 'use' -d 'Select a context for later commands (\'-\': the previous one).'
+complete -c lb -n '__lb_at \'context\'' -f -a 'select' -d 'Select a context for later commands (\'-\': the previous one).'
 complete -c lb -n '__lb_at \'context\'' -f -a 'list' -d 'List contexts; * marks the selected one.'
 complete -c lb -n '__lb_at \'context\'' -f -a 'ls' -d 'List contexts; * marks the selected one.'
 complete -c lb -n '__lb_at \'context\'' -f -a 'show' -d 'Show a context, or with --resolved every effective setting and its source.'
+complete -c lb -n '__lb_at \'context\'' -f -a 'edit' -d 'Edit a context in $VISUAL or $EDITOR (default vi); saved only when it is still valid.'
 complete -c lb -n '__lb_at \'context\'' -f -a 'rm' -d 'Remove a context.'
 complete -c lb -n '__lb_at \'context\'' -f -a 'remove' -d 'Remove a context.'
 complete -c lb -n '__lb_at \'context\'' -f -a 'current' -d 'Print the selected context\'s name.'
+complete -c lb -n '__lb_at \'context\'' -f -a 'prompt' -d 'Print a shell-prompt fragment: the context and its brokers, e.g. lb:prod(b1:9292,+1). No network.'
+complete -c lb -n '__lb_at \'context\'' -f -a '-' -d 'Switch to the previously selected context (like cd -).'
 complete -c lb -n '__lb_at \'context\'' -f
 complete -c lb -n '__lb_at \'context\'' -s h -l help -d 'Show this help message and exit.'
 complete -c lb -n '__lb_at \'context\'' -s V -l version -d 'Print version information and exit.'
@@ -834,6 +849,18 @@ complete -c lb -n '__lb_at \'context show\'' -l color -r -d 'Colour on a termina
 complete -c lb -n '__lb_at \'context show\'' -l no-color -d 'Same as --color never.'
 complete -c lb -n '__lb_at \'context show\' 0' -f -a '(__lb_live contexts)'
 
+# lb context edit
+complete -c lb -n '__lb_at \'context edit\'' -s h -l help -d 'Show this help message and exit.'
+complete -c lb -n '__lb_at \'context edit\'' -s V -l version -d 'Print version information and exit.'
+complete -c lb -n '__lb_at \'context edit\'' -s s -l servers -r -d 'Brokers to contact (env LB_SERVERS; default: context, then 127.0.0.1:9292).'
+complete -c lb -n '__lb_at \'context edit\'' -l timeout -r -d 'Deadline of each broker call, e.g. 500ms, 5s, 1m (env LB_TIMEOUT; default: context, then 5s).'
+complete -c lb -n '__lb_at \'context edit\'' -l context -x -a '(__lb_live contexts)' -d 'Use this context instead of the selected one (env LB_CONTEXT).'
+complete -c lb -n '__lb_at \'context edit\'' -l no-context -d 'Ignore contexts: flags, environment and defaults only.'
+complete -c lb -n '__lb_at \'context edit\'' -s q -l quiet -d 'Print only data and errors (no summaries).'
+complete -c lb -n '__lb_at \'context edit\'' -l color -r -d 'Colour on a terminal: auto (default; off with NO_COLOR), always, never.'
+complete -c lb -n '__lb_at \'context edit\'' -l no-color -d 'Same as --color never.'
+complete -c lb -n '__lb_at \'context edit\' 0' -f -a '(__lb_live contexts)'
+
 # lb context rm
 complete -c lb -n '__lb_at \'context rm\'' -s h -l help -d 'Show this help message and exit.'
 complete -c lb -n '__lb_at \'context rm\'' -s V -l version -d 'Print version information and exit.'
@@ -856,6 +883,28 @@ complete -c lb -n '__lb_at \'context current\'' -l no-context -d 'Ignore context
 complete -c lb -n '__lb_at \'context current\'' -s q -l quiet -d 'Print only data and errors (no summaries).'
 complete -c lb -n '__lb_at \'context current\'' -l color -r -d 'Colour on a terminal: auto (default; off with NO_COLOR), always, never.'
 complete -c lb -n '__lb_at \'context current\'' -l no-color -d 'Same as --color never.'
+
+# lb context prompt
+complete -c lb -n '__lb_at \'context prompt\'' -s h -l help -d 'Show this help message and exit.'
+complete -c lb -n '__lb_at \'context prompt\'' -s V -l version -d 'Print version information and exit.'
+complete -c lb -n '__lb_at \'context prompt\'' -s s -l servers -r -d 'Brokers to contact (env LB_SERVERS; default: context, then 127.0.0.1:9292).'
+complete -c lb -n '__lb_at \'context prompt\'' -l timeout -r -d 'Deadline of each broker call, e.g. 500ms, 5s, 1m (env LB_TIMEOUT; default: context, then 5s).'
+complete -c lb -n '__lb_at \'context prompt\'' -l context -x -a '(__lb_live contexts)' -d 'Use this context instead of the selected one (env LB_CONTEXT).'
+complete -c lb -n '__lb_at \'context prompt\'' -l no-context -d 'Ignore contexts: flags, environment and defaults only.'
+complete -c lb -n '__lb_at \'context prompt\'' -s q -l quiet -d 'Print only data and errors (no summaries).'
+complete -c lb -n '__lb_at \'context prompt\'' -l color -r -d 'Colour on a terminal: auto (default; off with NO_COLOR), always, never.'
+complete -c lb -n '__lb_at \'context prompt\'' -l no-color -d 'Same as --color never.'
+
+# lb context -
+complete -c lb -n '__lb_at \'context -\'' -s h -l help -d 'Show this help message and exit.'
+complete -c lb -n '__lb_at \'context -\'' -s V -l version -d 'Print version information and exit.'
+complete -c lb -n '__lb_at \'context -\'' -s s -l servers -r -d 'Brokers to contact (env LB_SERVERS; default: context, then 127.0.0.1:9292).'
+complete -c lb -n '__lb_at \'context -\'' -l timeout -r -d 'Deadline of each broker call, e.g. 500ms, 5s, 1m (env LB_TIMEOUT; default: context, then 5s).'
+complete -c lb -n '__lb_at \'context -\'' -l context -x -a '(__lb_live contexts)' -d 'Use this context instead of the selected one (env LB_CONTEXT).'
+complete -c lb -n '__lb_at \'context -\'' -l no-context -d 'Ignore contexts: flags, environment and defaults only.'
+complete -c lb -n '__lb_at \'context -\'' -s q -l quiet -d 'Print only data and errors (no summaries).'
+complete -c lb -n '__lb_at \'context -\'' -l color -r -d 'Colour on a terminal: auto (default; off with NO_COLOR), always, never.'
+complete -c lb -n '__lb_at \'context -\'' -l no-color -d 'Same as --color never.'
 
 # lb bench
 complete -c lb -n '__lb_at \'bench\'' -f -a 'pub' -d 'Publish and measure throughput and ack latency (send to ack).'
