@@ -15,6 +15,8 @@ import lb.shell.Shell;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code lb shell}: the lb command tree in an interactive JLine shell (lb-shell), without the
@@ -123,25 +125,41 @@ final class ShellCommand extends BaseCommand {
             return "lb " + (ctx == null ? "" : ctx + " ") + state + "> ";
         }
 
-        List<String> values(List<String> path, String label, List<String> words) {
-            if (label.equals("NAME") && !path.isEmpty() && path.get(0).equals("context")) {
-                return Contexts.of(io(InputStream.nullInputStream())).names();
+        /**
+         * Live values for a parameter, by the same rules as the completion scripts
+         * ({@link CompletionTree#liveKind}); streams and partitions from this session's metadata
+         * cache, contexts from the context files, groups from lb __complete's file cache.
+         */
+        List<String> values(CommandSpec command, ArgSpec param, List<String> words) {
+            String kind = CompletionTree.liveKind(command, param);
+            if (kind == null) {
+                return List.of();
+            }
+            Io io = io(InputStream.nullInputStream());
+            if (kind.equals("contexts")) {
+                return Contexts.of(io).names();
+            }
+            if (kind.equals("groups")) {
+                try {
+                    CompletionCache.Entry e = CompletionCache.of(io, new LbCommand(io).connection.resolve(io)
+                            .servers().value()).read();
+                    return e == null ? List.of() : e.groups();
+                } catch (RuntimeException e) {
+                    return List.of(); // no context or no cache: nothing to offer, completion goes on
+                }
             }
             if (cache == null) {
                 return List.of();
             }
-            if (label.equals("STREAM") || (label.equals("NAME") && !path.isEmpty() && path.get(0).equals("stream"))
-                    || label.equals("REGEX")) {
+            if (kind.equals("streams")) {
                 return cache.streams();
             }
-            if (label.startsWith("P")) {
-                // The partitions of the first word naming a known stream.
-                Map<String, Integer> parts = cache.get().partitions();
-                for (String w : words) {
-                    Integer n = parts.get(w);
-                    if (n != null) {
-                        return IntStream.range(0, n).mapToObj(Integer::toString).toList();
-                    }
+            // Partitions of the first word naming a known stream.
+            Map<String, Integer> parts = cache.get().partitions();
+            for (String w : words) {
+                Integer n = parts.get(w);
+                if (n != null) {
+                    return IntStream.range(0, n).mapToObj(Integer::toString).toList();
                 }
             }
             return List.of();

@@ -64,6 +64,13 @@ class ShellTest {
          * and restore-cursor (ESC 8), which may fall in the middle of a word being echoed; so do
          * the synchronized-output brackets (ESC [?2026h / l) of every redisplay.
          */
+        /** The terminal's screen now (160x40), as an emulator renders what was written. */
+        String rendered() {
+            org.jline.utils.ScreenTerminal vt = new org.jline.utils.ScreenTerminal(160, 40);
+            vt.write(text());
+            return vt.toString();
+        }
+
         String line() {
             return text().replaceAll("(?s)\u001b7.*?\u001b8", "").replace("\u001b[?2026h", "").replace("\u001b[?2026l", "");
         }
@@ -118,17 +125,15 @@ class ShellTest {
         await("describe output", () -> screen.text().contains("PARTITION"), screen);
         // History suggestion (the rest of the last matching line, after the cursor) and the hint
         // pane (the matching subcommands) together.
-        int mark = screen.text().length();
         int markLine = screen.line().length();
         type(keys, "stream desc");
         await("the history suggestion", () -> screen.line().substring(markLine).contains("ribe shellstream-xyz"), screen);
-        await("the command hint", () -> screen.text().substring(mark).contains("commands: describe"), screen);
+        await("the command hint", () -> screen.rendered().contains("commands: describe"), screen);
         type(keys, "\u0015"); // Ctrl-U: clear the line
         // Partitions of the stream on the line complete too, and the hint names the option.
-        int mark2 = screen.text().length();
         type(keys, "tail shellstream-xyz -p \t");
         await("partition candidates", () -> screen.text().contains("0") && screen.text().contains("1"), screen);
-        await("the option hint", () -> screen.text().substring(mark2).contains("-p, --partition P[,P...]: "), screen);
+        await("the option hint", () -> screen.rendered().contains("-p, --partition P[,P...]: "), screen);
         type(keys, "\u0015"); // Ctrl-U: clear the line
         type(keys, "tail shellstream-xyz -p 1\r");
         Thread.sleep(300);
