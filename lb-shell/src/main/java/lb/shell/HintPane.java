@@ -1,5 +1,6 @@
 package lb.shell;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jline.reader.LineReader;
@@ -13,7 +14,8 @@ import org.jline.utils.Status;
 
 /**
  * Option hints as you type: after every edit or cursor move, the {@link Hints} for the word under
- * the cursor are shown in the terminal's status pane (the bottom lines, below the prompt).
+ * the cursor are shown in the terminal's status pane: two rows at the bottom of the screen,
+ * reserved from installation until {@link #close()} (commands' output scrolls above them).
  *
  * <p>Why not JLine's TailTipWidgets: it takes over the reader's single autosuggestion slot
  * (TAIL_TIP or COMPLETER), which turns off the history suggestions of AutosuggestionWidgets, and
@@ -37,11 +39,14 @@ public final class HintPane {
             LineReader.UP_LINE_OR_HISTORY, LineReader.DOWN_LINE_OR_HISTORY, LineReader.YANK);
 
     private static final AttributedStyle STYLE = AttributedStyle.DEFAULT.faint().italic();
+    /** The pane's height: the hint and the command's synopsis. */
+    private static final int ROWS = 2;
 
     private final LineReader reader;
     private final Hints hints;
     private final Status status;
-    private List<String> shown = List.of();
+    /** What the pane shows; null before the first draw. */
+    private List<String> shown;
 
     private HintPane(LineReader reader, Hints hints, Status status) {
         this.reader = reader;
@@ -60,6 +65,7 @@ public final class HintPane {
             return null;
         }
         HintPane pane = new HintPane(reader, hints, status);
+        pane.clear(); // reserve the rows now, before the first prompt is drawn
         Map<String, Widget> widgets = reader.getWidgets();
         for (String name : WRAPPED) {
             Widget inner = widgets.get(name);
@@ -92,29 +98,34 @@ public final class HintPane {
         show(lines);
     }
 
-    /** Empties the pane (before a command runs, so its output has the whole screen). */
+    /** Blanks the pane (before a command runs); it keeps its two rows, so the prompt never jumps. */
     public void clear() {
         show(List.of());
     }
 
-    /** Removes the pane and gives its lines back to the terminal (when the shell ends). */
+    /** Removes the pane and gives its rows back to the terminal (when the shell ends). */
     public void close() {
-        clear();
+        status.update(List.of());
         status.close();
+        reader.getTerminal().flush();
     }
 
+    /**
+     * Draws {@code lines} in the pane, which always has {@link #ROWS} rows once shown: reserving
+     * rows scrolls the screen, so growing and shrinking with every hint would move the prompt.
+     */
     private void show(List<String> lines) {
         if (lines.equals(shown)) {
             return;
         }
         shown = lines;
-        if (!lines.isEmpty() && lines.size() < 2) {
-            // Always two lines while hinting, so the pane does not jump between one and two rows.
-            lines = List.of(lines.get(0), "");
-        }
         int width = Math.max(10, reader.getTerminal().getWidth() - 1);
-        status.update(lines.stream().map(l -> new AttributedString(l.length() > width ? l.substring(0, width - 1) + "…" : l,
-                STYLE)).toList());
+        List<AttributedString> rows = new ArrayList<>();
+        for (int i = 0; i < ROWS; i++) {
+            String l = i < lines.size() ? lines.get(i) : "";
+            rows.add(new AttributedString(l.length() > width ? l.substring(0, width - 1) + "…" : l, STYLE));
+        }
+        status.update(rows);
         reader.getTerminal().flush();
     }
 }

@@ -41,21 +41,24 @@ public final class Shell {
     private final CommandTreeCompleter.ValueCompleter values;
     private final Supplier<String> prompt;
     private final Path historyFile;
+    private final boolean hints;
 
     /**
      * @param spec the command tree offered for completion (the runner executes lines itself)
      * @param values live values for parameters (may be null)
      * @param prompt the prompt, asked before each line (must not block)
      * @param historyFile where history is kept across sessions, or null for none
+     * @param hints whether to show the hint pane (on terminals that have one)
      */
     public Shell(Terminal terminal, CommandSpec spec, Runner runner, CommandTreeCompleter.ValueCompleter values,
-                 Supplier<String> prompt, Path historyFile) {
+                 Supplier<String> prompt, Path historyFile, boolean hints) {
         this.terminal = terminal;
         this.spec = spec;
         this.runner = runner;
         this.values = values;
         this.prompt = prompt;
         this.historyFile = historyFile;
+        this.hints = hints;
     }
 
     /** The shell's line reader, configured (exposed for tests). */
@@ -77,11 +80,11 @@ public final class Shell {
     /** Reads and runs lines until {@code exit}, {@code quit} or Ctrl-D; returns the last exit code. */
     public int run() throws IOException {
         LineReader reader = reader();
-        HintPane hints = null;
+        HintPane pane = null;
         if (!Terminal.TYPE_DUMB.equals(terminal.getType()) && !Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())) {
             new AutosuggestionWidgets(reader).enable();
             // After the autosuggestions, so that their widgets are wrapped as well.
-            hints = HintPane.install(reader, new Hints(spec));
+            pane = hints ? HintPane.install(reader, new Hints(spec)) : null;
         }
         int last = 0;
         try {
@@ -94,8 +97,8 @@ public final class Shell {
                 } catch (EndOfFileException e) {
                     break;
                 } finally {
-                    if (hints != null) {
-                        hints.clear();
+                    if (pane != null) {
+                        pane.clear();
                     }
                 }
                 List<String> words = reader.getParsedLine().words().stream().filter(w -> !w.isEmpty()).toList();
@@ -115,8 +118,8 @@ public final class Shell {
                 terminal.flush();
             }
         } finally {
-            if (hints != null) {
-                hints.close();
+            if (pane != null) {
+                pane.close();
             }
             reader.getHistory().save();
         }

@@ -22,12 +22,16 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code lb shell}: the lb command tree in an interactive JLine shell (lb-shell), without the
  * {@code lb} prefix. Completes live stream names and partitions from a {@link MetadataCache};
  * keeps history in {@code $XDG_STATE_HOME/lb/history}; the prompt shows the context and whether
- * the brokers answer. Shell-only verbs: {@code use CONTEXT}, {@code exit}, {@code quit}.
+ * the brokers answer; a two-row pane at the bottom describes the command or option under the
+ * cursor ({@code LB_SHELL_HINTS=0} turns it off). Shell-only verbs: {@code use CONTEXT},
+ * {@code exit}, {@code quit}.
  */
 @Command(name = "shell", mixinStandardHelpOptions = true,
         description = {"Interactive shell: every lb command without the 'lb' prefix, with completion of "
             + "commands, options and live stream names; history; Ctrl-C stops a running tail.",
-            "Shell-only: 'use CONTEXT' switches context for this session; 'exit', 'quit' or Ctrl-D leaves."})
+            "Shell-only: 'use CONTEXT' switches context for this session; 'exit', 'quit' or Ctrl-D leaves.",
+            "A pane at the bottom describes the command or option under the cursor (LB_SHELL_HINTS=0 turns it off); "
+                + "grey text after the cursor is the last matching history line (Right arrow or End accepts it)."})
 final class ShellCommand extends BaseCommand {
 
     @Override
@@ -67,7 +71,7 @@ final class ShellCommand extends BaseCommand {
                 ? env.get("LB_CONTEXT") : null);
         try {
             Shell shell = new Shell(terminal, Main.newCommandLine(base).getCommandSpec(), session,
-                    session::values, session::prompt, history);
+                    session::values, session::prompt, history, !"0".equals(base.env("LB_SHELL_HINTS")));
             return shell.run();
         } finally {
             session.close();
