@@ -3768,8 +3768,9 @@ function _lb_live_kind() {
 }
 
 function _lb_complete_live() {
+  # Not "path": in zsh (bashcompinit) that is PATH as an array.
   local cur=${COMP_WORDS[COMP_CWORD]}
-  local path="" skip=0 npos=0 pos0="" w i
+  local cmdpath="" skip=0 npos=0 pos0="" w i
   for (( i=1; i<COMP_CWORD; i++ )); do
     w=${COMP_WORDS[i]}
     if (( skip )); then
@@ -3781,15 +3782,15 @@ function _lb_complete_live() {
       continue
     fi
     if [[ $w == -* ]]; then
-      if [[ $w != *=* ]] && _lb_valued "$path" "$w"; then
+      if [[ $w != *=* ]] && _lb_valued "$cmdpath" "$w"; then
         skip=1
       fi
       continue
     fi
     if (( npos == 0 )); then
-      _lb_child "$path" "$w"
+      _lb_child "$cmdpath" "$w"
       if [[ -n $_lb_r ]]; then
-        path=$_lb_r
+        cmdpath=$_lb_r
         continue
       fi
       pos0=$w
@@ -3802,7 +3803,7 @@ function _lb_complete_live() {
   elif [[ $cur != -* ]]; then
     slot="pos:$npos"
   fi
-  _lb_live_kind "$path" "$slot"
+  _lb_live_kind "$cmdpath" "$slot"
   if [[ -n $_lb_r ]]; then
     local names=""
     if [[ $_lb_r != partitions ]]; then

@@ -48,8 +48,9 @@ final class BashLiveCompletion {
         sb.append("    *) ").append(fn).append("_r=\"\" ;;\n  esac\n}\n\n");
         sb.append("""
                 function FN_complete_live() {
+                  # Not "path": in zsh (bashcompinit) that is PATH as an array.
                   local cur=${COMP_WORDS[COMP_CWORD]}
-                  local path="" skip=0 npos=0 pos0="" w i
+                  local cmdpath="" skip=0 npos=0 pos0="" w i
                   for (( i=1; i<COMP_CWORD; i++ )); do
                     w=${COMP_WORDS[i]}
                     if (( skip )); then
@@ -61,15 +62,15 @@ final class BashLiveCompletion {
                       continue
                     fi
                     if [[ $w == -* ]]; then
-                      if [[ $w != *=* ]] && FN_valued "$path" "$w"; then
+                      if [[ $w != *=* ]] && FN_valued "$cmdpath" "$w"; then
                         skip=1
                       fi
                       continue
                     fi
                     if (( npos == 0 )); then
-                      FN_child "$path" "$w"
+                      FN_child "$cmdpath" "$w"
                       if [[ -n $FN_r ]]; then
-                        path=$FN_r
+                        cmdpath=$FN_r
                         continue
                       fi
                       pos0=$w
@@ -82,7 +83,7 @@ final class BashLiveCompletion {
                   elif [[ $cur != -* ]]; then
                     slot="pos:$npos"
                   fi
-                  FN_live_kind "$path" "$slot"
+                  FN_live_kind "$cmdpath" "$slot"
                   if [[ -n $FN_r ]]; then
                     local names=""
                     if [[ $FN_r != partitions ]]; then

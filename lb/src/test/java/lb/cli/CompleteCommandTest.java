@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code lb __complete}: live names from a broker through the file cache; an empty, prompt answer
- * when no broker answers; and the bash and fish completion scripts offering a live stream name
- * through a real {@code lb} process.
+ * when no broker answers; and the bash, zsh and fish completion scripts offering a live stream
+ * name through a real {@code lb} process (zsh and fish when installed).
  */
 @Timeout(120)
 class CompleteCommandTest {
@@ -118,7 +118,7 @@ class CompleteCommandTest {
     }
 
     @Test
-    void bashAndFishCompleteALiveStreamNameThroughLb(@TempDir Path tmp) throws Exception {
+    void shellScriptsCompleteALiveStreamNameThroughLb(@TempDir Path tmp) throws Exception {
         Path bash = Path.of("/usr/bin/bash");
         Assumptions.assumeTrue(Files.isExecutable(bash), "bash is not installed");
         awaitAnswer("compl-xyz", "__complete", "streams"); // the cache is warm; the lb process reads it
@@ -146,6 +146,17 @@ class CompleteCommandTest {
         assertTrue(out.lines().toList().containsAll(List.of("part:0", "part:1")), out);
         // Everything else is still picocli's completion.
         assertTrue(out.lines().toList().contains("static:create"), out);
+
+        Path zsh = Path.of("/usr/bin/zsh");
+        if (Files.isExecutable(zsh)) {
+            // zsh runs the same functions through bashcompinit, whose compgen calls them in sh emulation.
+            Path zscript = tmp.resolve("_lb");
+            Files.writeString(zscript, CompletionCommand.zsh());
+            String zout = sh(env, zsh.toString(), "-f", "-c", "autoload -U compinit && compinit -u -d " + tmp.resolve("zcompdump")
+                    + "; source " + zscript + "; COMP_WORDS=(lb stream describe compl); COMP_CWORD=3; "
+                    + "emulate sh -c '_lb_complete_live lb compl describe; printf \"reply:%s\\n\" \"${COMPREPLY[@]}\"'");
+            assertTrue(zout.lines().toList().contains("reply:compl-xyz"), zout);
+        }
 
         Path fish = Path.of("/usr/bin/fish");
         if (Files.isExecutable(fish)) {
