@@ -78,13 +78,13 @@ final class CompleteCommand extends BaseCommand {
             return ExitCodes.USAGE;
         }
         long ttlMs = ttlSeconds() * 1000;
-        CompletionCache.Entry e = cache.read();
+        CompletionCache.Entry e = load(cache);
         boolean spawn = false;
         if (e == null || startMs - e.fetchedMs() >= ttlMs) {
             CompletionCache.Entry fresh = fetchWithin(resolved, e, startMs + BUDGET_MS);
             if (fresh != null) {
                 e = fresh;
-                cache.write(fresh);
+                save(cache, fresh);
             } else {
                 spawn = true;
             }
@@ -96,10 +96,42 @@ final class CompleteCommand extends BaseCommand {
             print(e);
         }
         out().flush();
-        if (spawn && io().env("LB_COMPLETE_NO_SPAWN") == null && cache.claimRefresh(startMs, ttlMs)) {
+        if (spawn && io().env("LB_COMPLETE_NO_SPAWN") == null && claim(cache, startMs, ttlMs)) {
             spawnRefresh(resolved);
         }
         return ExitCodes.OK;
+    }
+
+    /** The cached entry, or null when there is none or it cannot be read (said on stderr). */
+    private CompletionCache.Entry load(CompletionCache cache) {
+        try {
+            return cache.read();
+        } catch (java.io.UncheckedIOException ex) {
+            err().println("lb __complete: " + ex.getMessage() + ": " + ex.getCause().getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Writes the cache; a cache that cannot be written (read-only home, full disk) must not stop
+     * the answer, so the error goes to stderr, which the completion scripts discard.
+     */
+    private void save(CompletionCache cache, CompletionCache.Entry e) {
+        try {
+            cache.write(e);
+        } catch (java.io.UncheckedIOException ex) {
+            err().println("lb __complete: " + ex.getMessage() + ": " + ex.getCause().getMessage());
+        }
+    }
+
+    /** {@link CompletionCache#claimRefresh}, false when the marker cannot be written (said on stderr). */
+    private boolean claim(CompletionCache cache, long nowMs, long withinMs) {
+        try {
+            return cache.claimRefresh(nowMs, withinMs);
+        } catch (java.io.UncheckedIOException ex) {
+            err().println("lb __complete: " + ex.getMessage() + ": " + ex.getCause().getMessage());
+            return false;
+        }
     }
 
     private void print(CompletionCache.Entry e) {

@@ -111,6 +111,23 @@ class CompleteCommandTest {
     }
 
     @Test
+    void answersEvenWhenTheCacheCannotBeWritten(@TempDir Path tmp) throws Exception {
+        Map<String, String> env = new HashMap<>(h.env);
+        Path notADir = Files.writeString(tmp.resolve("file"), "x");
+        env.put("XDG_CACHE_HOME", notADir.toString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            CliHarness.Result r = run(env, "__complete", "streams");
+            assertEquals(0, r.code(), r.toString());
+            if (r.out().lines().toList().contains("compl-xyz")) {
+                assertTrue(r.err().contains("cannot write"), r.err());
+                break;
+            }
+            assertTrue(System.nanoTime() < deadline, "never answered: " + r);
+        }
+    }
+
+    @Test
     void contextsComeFromTheContextFiles() {
         Map<String, String> env = new HashMap<>(h.env);
         assertEquals(0, run(env, "--servers", "127.0.0.1:1", "context", "add", "compl-ctx").code());
