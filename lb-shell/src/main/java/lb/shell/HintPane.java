@@ -56,14 +56,11 @@ public final class HintPane {
 
     /**
      * Installs the hints on {@code reader}; call after other widget sets (e.g. autosuggestions)
-     * so their widgets are wrapped too. Returns null when the terminal has no status pane (dumb
-     * terminals, no scroll regions): the shell then works without hints.
+     * so their widgets are wrapped too. On a terminal without scroll regions JLine's Status draws
+     * nothing, and the shell works as without hints.
      */
     public static HintPane install(LineReader reader, Hints hints) {
         Status status = Status.getStatus(reader.getTerminal());
-        if (status == null) {
-            return null;
-        }
         HintPane pane = new HintPane(reader, hints, status);
         pane.clear(); // reserve the rows now, before the first prompt is drawn
         Map<String, Widget> widgets = reader.getWidgets();
