@@ -177,9 +177,6 @@ function _complete_lb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} version" ];    then _picocli_lb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_lb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} broker start" ];    then _picocli_lb_broker; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} broker config" ];    then _picocli_lb_broker; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} broker config print" ];    then _picocli_lb_broker_config; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} broker config validate" ];    then _picocli_lb_broker_config; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster info" ];    then _picocli_lb_cluster; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster health" ];    then _picocli_lb_cluster; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stream create" ];    then _picocli_lb_stream; return $?; fi
@@ -191,7 +188,6 @@ function _complete_lb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stream rm" ];    then _picocli_lb_stream; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stream pause" ];    then _picocli_lb_stream; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stream readonly" ];    then _picocli_lb_stream; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stream offsets" ];    then _picocli_lb_stream; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cursor get" ];    then _picocli_lb_cursor; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cursor set" ];    then _picocli_lb_cursor; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cursor list" ];    then _picocli_lb_cursor; return $?; fi
@@ -207,18 +203,24 @@ function _complete_lb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context list" ];    then _picocli_lb_context; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context ls" ];    then _picocli_lb_context; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context show" ];    then _picocli_lb_context; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context edit" ];    then _picocli_lb_context; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context rm" ];    then _picocli_lb_context; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context remove" ];    then _picocli_lb_context; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context current" ];    then _picocli_lb_context; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context prompt" ];    then _picocli_lb_context; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} context -" ];    then _picocli_lb_context; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx add" ];    then _picocli_lb_ctx; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx use" ];    then _picocli_lb_ctx; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx select" ];    then _picocli_lb_ctx; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx list" ];    then _picocli_lb_ctx; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx ls" ];    then _picocli_lb_ctx; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx show" ];    then _picocli_lb_ctx; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx edit" ];    then _picocli_lb_ctx; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx rm" ];    then _picocli_lb_ctx; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx remove" ];    then _picocli_lb_ctx; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx current" ];    then _picocli_lb_ctx; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx prompt" ];    then _picocli_lb_ctx; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ctx -" ];    then _picocli_lb_ctx; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench pub" ];    then _picocli_lb_bench; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench sub" ];    then _picocli_lb_bench; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench e2e" ];    then _picocli_lb_bench; return $?; fi
@@ -249,101 +251,105 @@ function _complete_lb() {
   local cmds20=(version)
   local cmds21=(help)
   local cmds22=(broker start)
-  local cmds23=(broker config)
-  local cmds24=(broker config print)
-  local cmds25=(broker config validate)
-  local cmds26=(cluster info)
-  local cmds27=(cluster health)
-  local cmds28=(stream create)
-  local cmds29=(stream list)
-  local cmds30=(stream ls)
-  local cmds31=(stream describe)
-  local cmds32=(stream info)
-  local cmds33=(stream delete)
-  local cmds34=(stream rm)
-  local cmds35=(stream pause)
-  local cmds36=(stream readonly)
-  local cmds37=(stream offsets)
-  local cmds38=(cursor get)
-  local cmds39=(cursor set)
-  local cmds40=(cursor list)
-  local cmds41=(cursor ls)
-  local cmds42=(group list)
-  local cmds43=(group ls)
-  local cmds44=(group describe)
-  local cmds45=(group seek)
-  local cmds46=(activity tail)
-  local cmds47=(context add)
-  local cmds48=(context use)
-  local cmds49=(context select)
-  local cmds50=(context list)
-  local cmds51=(context ls)
-  local cmds52=(context show)
-  local cmds53=(context rm)
-  local cmds54=(context remove)
-  local cmds55=(context current)
-  local cmds56=(ctx add)
-  local cmds57=(ctx use)
-  local cmds58=(ctx select)
-  local cmds59=(ctx list)
-  local cmds60=(ctx ls)
-  local cmds61=(ctx show)
+  local cmds23=(cluster info)
+  local cmds24=(cluster health)
+  local cmds25=(stream create)
+  local cmds26=(stream list)
+  local cmds27=(stream ls)
+  local cmds28=(stream describe)
+  local cmds29=(stream info)
+  local cmds30=(stream delete)
+  local cmds31=(stream rm)
+  local cmds32=(stream pause)
+  local cmds33=(stream readonly)
+  local cmds34=(cursor get)
+  local cmds35=(cursor set)
+  local cmds36=(cursor list)
+  local cmds37=(cursor ls)
+  local cmds38=(group list)
+  local cmds39=(group ls)
+  local cmds40=(group describe)
+  local cmds41=(group seek)
+  local cmds42=(activity tail)
+  local cmds43=(context add)
+  local cmds44=(context use)
+  local cmds45=(context select)
+  local cmds46=(context list)
+  local cmds47=(context ls)
+  local cmds48=(context show)
+  local cmds49=(context edit)
+  local cmds50=(context rm)
+  local cmds51=(context remove)
+  local cmds52=(context current)
+  local cmds53=(context prompt)
+  local cmds54=(context -)
+  local cmds55=(ctx add)
+  local cmds56=(ctx use)
+  local cmds57=(ctx select)
+  local cmds58=(ctx list)
+  local cmds59=(ctx ls)
+  local cmds60=(ctx show)
+  local cmds61=(ctx edit)
   local cmds62=(ctx rm)
   local cmds63=(ctx remove)
   local cmds64=(ctx current)
-  local cmds65=(bench pub)
-  local cmds66=(bench sub)
-  local cmds67=(bench e2e)
-  local cmds68=(bench rtt)
-  local cmds69=(docs man)
+  local cmds65=(ctx prompt)
+  local cmds66=(ctx -)
+  local cmds67=(bench pub)
+  local cmds68=(bench sub)
+  local cmds69=(bench e2e)
+  local cmds70=(bench rtt)
+  local cmds71=(docs man)
 
-  if CompWordsContainsArray "${cmds69[@]}"; then _picocli_lb_docs_man; return $?; fi
-  if CompWordsContainsArray "${cmds68[@]}"; then _picocli_lb_bench_rtt; return $?; fi
-  if CompWordsContainsArray "${cmds67[@]}"; then _picocli_lb_bench_e2e; return $?; fi
-  if CompWordsContainsArray "${cmds66[@]}"; then _picocli_lb_bench_sub; return $?; fi
-  if CompWordsContainsArray "${cmds65[@]}"; then _picocli_lb_bench_pub; return $?; fi
+  if CompWordsContainsArray "${cmds71[@]}"; then _picocli_lb_docs_man; return $?; fi
+  if CompWordsContainsArray "${cmds70[@]}"; then _picocli_lb_bench_rtt; return $?; fi
+  if CompWordsContainsArray "${cmds69[@]}"; then _picocli_lb_bench_e2e; return $?; fi
+  if CompWordsContainsArray "${cmds68[@]}"; then _picocli_lb_bench_sub; return $?; fi
+  if CompWordsContainsArray "${cmds67[@]}"; then _picocli_lb_bench_pub; return $?; fi
+  if CompWordsContainsArray "${cmds66[@]}"; then _picocli_lb_ctx_; return $?; fi
+  if CompWordsContainsArray "${cmds65[@]}"; then _picocli_lb_ctx_prompt; return $?; fi
   if CompWordsContainsArray "${cmds64[@]}"; then _picocli_lb_ctx_current; return $?; fi
   if CompWordsContainsArray "${cmds63[@]}"; then _picocli_lb_ctx_remove; return $?; fi
   if CompWordsContainsArray "${cmds62[@]}"; then _picocli_lb_ctx_rm; return $?; fi
-  if CompWordsContainsArray "${cmds61[@]}"; then _picocli_lb_ctx_show; return $?; fi
-  if CompWordsContainsArray "${cmds60[@]}"; then _picocli_lb_ctx_ls; return $?; fi
-  if CompWordsContainsArray "${cmds59[@]}"; then _picocli_lb_ctx_list; return $?; fi
-  if CompWordsContainsArray "${cmds58[@]}"; then _picocli_lb_ctx_select; return $?; fi
-  if CompWordsContainsArray "${cmds57[@]}"; then _picocli_lb_ctx_use; return $?; fi
-  if CompWordsContainsArray "${cmds56[@]}"; then _picocli_lb_ctx_add; return $?; fi
-  if CompWordsContainsArray "${cmds55[@]}"; then _picocli_lb_context_current; return $?; fi
-  if CompWordsContainsArray "${cmds54[@]}"; then _picocli_lb_context_remove; return $?; fi
-  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_lb_context_rm; return $?; fi
-  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_lb_context_show; return $?; fi
-  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_lb_context_ls; return $?; fi
-  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_lb_context_list; return $?; fi
-  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_lb_context_select; return $?; fi
-  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_lb_context_use; return $?; fi
-  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_lb_context_add; return $?; fi
-  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_lb_activity_tail; return $?; fi
-  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_lb_group_seek; return $?; fi
-  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_lb_group_describe; return $?; fi
-  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_lb_group_ls; return $?; fi
-  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_lb_group_list; return $?; fi
-  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_lb_cursor_ls; return $?; fi
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_lb_cursor_list; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_lb_cursor_set; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_lb_cursor_get; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_lb_stream_offsets; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_lb_stream_readonly; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_lb_stream_pause; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_lb_stream_rm; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_lb_stream_delete; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_lb_stream_info; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_lb_stream_describe; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_lb_stream_ls; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_lb_stream_list; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_lb_stream_create; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_lb_cluster_health; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_lb_cluster_info; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_lb_broker_config_validate; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_lb_broker_config_print; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_lb_broker_config; return $?; fi
+  if CompWordsContainsArray "${cmds61[@]}"; then _picocli_lb_ctx_edit; return $?; fi
+  if CompWordsContainsArray "${cmds60[@]}"; then _picocli_lb_ctx_show; return $?; fi
+  if CompWordsContainsArray "${cmds59[@]}"; then _picocli_lb_ctx_ls; return $?; fi
+  if CompWordsContainsArray "${cmds58[@]}"; then _picocli_lb_ctx_list; return $?; fi
+  if CompWordsContainsArray "${cmds57[@]}"; then _picocli_lb_ctx_select; return $?; fi
+  if CompWordsContainsArray "${cmds56[@]}"; then _picocli_lb_ctx_use; return $?; fi
+  if CompWordsContainsArray "${cmds55[@]}"; then _picocli_lb_ctx_add; return $?; fi
+  if CompWordsContainsArray "${cmds54[@]}"; then _picocli_lb_context_; return $?; fi
+  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_lb_context_prompt; return $?; fi
+  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_lb_context_current; return $?; fi
+  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_lb_context_remove; return $?; fi
+  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_lb_context_rm; return $?; fi
+  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_lb_context_edit; return $?; fi
+  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_lb_context_show; return $?; fi
+  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_lb_context_ls; return $?; fi
+  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_lb_context_list; return $?; fi
+  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_lb_context_select; return $?; fi
+  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_lb_context_use; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_lb_context_add; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_lb_activity_tail; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_lb_group_seek; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_lb_group_describe; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_lb_group_ls; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_lb_group_list; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_lb_cursor_ls; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_lb_cursor_list; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_lb_cursor_set; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_lb_cursor_get; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_lb_stream_readonly; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_lb_stream_pause; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_lb_stream_rm; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_lb_stream_delete; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_lb_stream_info; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_lb_stream_describe; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_lb_stream_ls; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_lb_stream_list; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_lb_stream_create; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_lb_cluster_health; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_lb_cluster_info; return $?; fi
   if CompWordsContainsArray "${cmds22[@]}"; then _picocli_lb_broker_start; return $?; fi
   if CompWordsContainsArray "${cmds21[@]}"; then _picocli_lb_help; return $?; fi
   if CompWordsContainsArray "${cmds20[@]}"; then _picocli_lb_version; return $?; fi
@@ -379,8 +385,8 @@ function _picocli_lb() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="broker cluster stream publish pub produce tail sub consume replay get cursor group activity context ctx bench shell completion docs version help"
-  local flag_opts="'--no-context' '--tls' '-q' '--quiet' '--no-color' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--no-context' '-q' '--quiet' '--no-color' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -392,18 +398,6 @@ function _picocli_lb() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -426,9 +420,9 @@ function _picocli_lb_broker() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="start config"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local commands="start"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -440,18 +434,6 @@ function _picocli_lb_broker() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -475,8 +457,8 @@ function _picocli_lb_cluster() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="info health"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -488,18 +470,6 @@ function _picocli_lb_cluster() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -522,9 +492,9 @@ function _picocli_lb_stream() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="create list ls describe info delete rm pause readonly offsets"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local commands="create list ls describe info delete rm pause readonly"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -536,18 +506,6 @@ function _picocli_lb_stream() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -571,8 +529,8 @@ function _picocli_lb_publish() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--sync' '-T' '--tee' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--create' '--async' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '--count' '--print' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -613,10 +571,7 @@ function _picocli_lb_publish() {
     '--max-in-flight')
       return
       ;;
-    '-c'|'--count')
-      return
-      ;;
-    '--rate')
+    '--count')
       return
       ;;
     '--print')
@@ -629,18 +584,6 @@ function _picocli_lb_publish() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -664,8 +607,8 @@ function _picocli_lb_pub() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--sync' '-T' '--tee' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--create' '--async' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '--count' '--print' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -706,10 +649,7 @@ function _picocli_lb_pub() {
     '--max-in-flight')
       return
       ;;
-    '-c'|'--count')
-      return
-      ;;
-    '--rate')
+    '--count')
       return
       ;;
     '--print')
@@ -722,18 +662,6 @@ function _picocli_lb_pub() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -757,8 +685,8 @@ function _picocli_lb_produce() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--sync' '-T' '--tee' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--create' '--async' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '--count' '--print' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -799,10 +727,7 @@ function _picocli_lb_produce() {
     '--max-in-flight')
       return
       ;;
-    '-c'|'--count')
-      return
-      ;;
-    '--rate')
+    '--count')
       return
       ;;
     '--print')
@@ -815,18 +740,6 @@ function _picocli_lb_produce() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -850,8 +763,8 @@ function _picocli_lb_tail() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -908,18 +821,6 @@ function _picocli_lb_tail() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -943,8 +844,8 @@ function _picocli_lb_sub() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1001,18 +902,6 @@ function _picocli_lb_sub() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -1036,8 +925,8 @@ function _picocli_lb_consume() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1096,18 +985,6 @@ function _picocli_lb_consume() {
     '--context')
       return
       ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
-      return
-      ;;
     '--color')
       return
       ;;
@@ -1129,8 +1006,8 @@ function _picocli_lb_replay() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1180,18 +1057,6 @@ function _picocli_lb_replay() {
     '--context')
       return
       ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
-      return
-      ;;
     '--color')
       return
       ;;
@@ -1213,8 +1078,8 @@ function _picocli_lb_get() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1246,18 +1111,6 @@ function _picocli_lb_get() {
     '--context')
       return
       ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
-      return
-      ;;
     '--color')
       return
       ;;
@@ -1279,8 +1132,8 @@ function _picocli_lb_cursor() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="get set list ls"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1292,18 +1145,6 @@ function _picocli_lb_cursor() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -1327,8 +1168,8 @@ function _picocli_lb_group() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="list ls describe seek"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1340,18 +1181,6 @@ function _picocli_lb_group() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -1375,8 +1204,8 @@ function _picocli_lb_activity() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="tail"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1388,18 +1217,6 @@ function _picocli_lb_activity() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -1422,9 +1239,9 @@ function _picocli_lb_context() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="add use select list ls show rm remove current"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local commands="add use select list ls show edit rm remove current prompt -"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1436,18 +1253,6 @@ function _picocli_lb_context() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -1470,9 +1275,9 @@ function _picocli_lb_ctx() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="add use select list ls show rm remove current"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local commands="add use select list ls show edit rm remove current prompt -"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1484,18 +1289,6 @@ function _picocli_lb_ctx() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -1519,8 +1312,8 @@ function _picocli_lb_bench() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="pub sub e2e rtt"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1532,18 +1325,6 @@ function _picocli_lb_bench() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -1567,8 +1348,8 @@ function _picocli_lb_shell() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1580,18 +1361,6 @@ function _picocli_lb_shell() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -1615,8 +1384,8 @@ function _picocli_lb_completion() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1630,27 +1399,21 @@ function _picocli_lb_completion() {
     '--context')
       return
       ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
-      return
-      ;;
     '--color')
       return
       ;;
   esac
+  local SHELL_pos_param_args=("bash" "zsh" "fish") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "completion" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${SHELL_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1663,8 +1426,8 @@ function _picocli_lb_docs() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="man"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1676,18 +1439,6 @@ function _picocli_lb_docs() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -1711,8 +1462,8 @@ function _picocli_lb_version() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1724,18 +1475,6 @@ function _picocli_lb_version() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -1758,9 +1497,9 @@ function _picocli_lb_help() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="broker cluster stream publish tail replay get cursor group activity context bench shell completion docs version"
-  local flag_opts="'-h' '--help' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local commands=""
+  local flag_opts="'--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1774,27 +1513,21 @@ function _picocli_lb_help() {
     '--context')
       return
       ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
-      return
-      ;;
     '--color')
       return
       ;;
   esac
+  local COMMANDTOPIC_pos_param_args=("formats" "examples") # 0-2147483647 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "help" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 2147483647 )); then
+      positionals=$( compReplyArray "${COMMANDTOPIC_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1807,8 +1540,8 @@ function _picocli_lb_broker_start() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--dev' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--dev' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1843,9 +1576,6 @@ function _picocli_lb_broker_start() {
     '--level')
       return
       ;;
-    '-X'|'--set')
-      return
-      ;;
     '-s'|'--servers')
       return
       ;;
@@ -1853,18 +1583,6 @@ function _picocli_lb_broker_start() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -1876,229 +1594,6 @@ function _picocli_lb_broker_start() {
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `config` subcommand.
-function _picocli_lb_broker_config() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands="print validate"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '-s'|'--servers')
-      return
-      ;;
-    '--timeout')
-      return
-      ;;
-    '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
-      return
-      ;;
-    '--color')
-      return
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `print` subcommand.
-function _picocli_lb_broker_config_print() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '-c'|'--config')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-    '-p'|'--port')
-      return
-      ;;
-    '-d'|'--data-dir')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-    '--id')
-      return
-      ;;
-    '--namespace')
-      return
-      ;;
-    '-n'|'--nats-servers')
-      return
-      ;;
-    '--sync')
-      return
-      ;;
-    '--level')
-      return
-      ;;
-    '-X'|'--set')
-      return
-      ;;
-    '--format')
-      return
-      ;;
-    '-s'|'--servers')
-      return
-      ;;
-    '--timeout')
-      return
-      ;;
-    '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
-      return
-      ;;
-    '--color')
-      return
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `validate` subcommand.
-function _picocli_lb_broker_config_validate() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '-c'|'--config')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-    '-p'|'--port')
-      return
-      ;;
-    '-d'|'--data-dir')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-    '--id')
-      return
-      ;;
-    '--namespace')
-      return
-      ;;
-    '-n'|'--nats-servers')
-      return
-      ;;
-    '--sync')
-      return
-      ;;
-    '--level')
-      return
-      ;;
-    '-X'|'--set')
-      return
-      ;;
-    '--format')
-      return
-      ;;
-    '-s'|'--servers')
-      return
-      ;;
-    '--timeout')
-      return
-      ;;
-    '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
-      return
-      ;;
-    '--color')
-      return
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local currIndex
-    currIndex=$(currentPositionalIndex "validate" "${arg_opts}" "${flag_opts}")
-    if (( currIndex >= 0 && currIndex <= 0 )); then
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      positionals=$( compgen -f -- "${curr_word}" ) # files
-    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -2111,8 +1606,8 @@ function _picocli_lb_cluster_info() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2127,18 +1622,6 @@ function _picocli_lb_cluster_info() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -2162,8 +1645,8 @@ function _picocli_lb_cluster_health() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-w' '--watch' '--exit-when-healthy' '--check' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-w' '--watch' '--exit-when-healthy' '--check' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--interval' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2178,18 +1661,6 @@ function _picocli_lb_cluster_health() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -2213,8 +1684,8 @@ function _picocli_lb_stream_create() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--compact' '--optimistic-concurrency' '--encryption' '--if-not-exists' '--dry-run' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--subject' '-p' '--partitions' '-r' '--replication-factor' '--min-isr' '--group' '--retention-age' '--retention-bytes' '--retention-messages' '--segment-bytes' '--auto-pause' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--compact' '--optimistic-concurrency' '--encryption' '--if-not-exists' '--dry-run' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--subject' '-p' '--partitions' '-r' '--replication-factor' '--min-isr' '--group' '--retention-age' '--retention-bytes' '--retention-messages' '--segment-bytes' '--auto-pause' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2258,18 +1729,6 @@ function _picocli_lb_stream_create() {
     '--context')
       return
       ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
-      return
-      ;;
     '--color')
       return
       ;;
@@ -2291,8 +1750,8 @@ function _picocli_lb_stream_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2307,18 +1766,6 @@ function _picocli_lb_stream_list() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -2342,8 +1789,8 @@ function _picocli_lb_stream_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2358,18 +1805,6 @@ function _picocli_lb_stream_ls() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -2393,8 +1828,8 @@ function _picocli_lb_stream_describe() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--partitions' '-c' '--configs' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2412,18 +1847,6 @@ function _picocli_lb_stream_describe() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -2447,8 +1870,8 @@ function _picocli_lb_stream_info() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--partitions' '-c' '--configs' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2466,18 +1889,6 @@ function _picocli_lb_stream_info() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -2501,8 +1912,8 @@ function _picocli_lb_stream_delete() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--regex' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--regex' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2514,18 +1925,6 @@ function _picocli_lb_stream_delete() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -2549,8 +1948,8 @@ function _picocli_lb_stream_rm() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--regex' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--regex' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2562,18 +1961,6 @@ function _picocli_lb_stream_rm() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -2597,8 +1984,8 @@ function _picocli_lb_stream_pause() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--resume-all' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--resume-all' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2613,18 +2000,6 @@ function _picocli_lb_stream_pause() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -2648,8 +2023,8 @@ function _picocli_lb_stream_readonly() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--off' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--off' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2664,72 +2039,6 @@ function _picocli_lb_stream_readonly() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
-      return
-      ;;
-    '--color')
-      return
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `offsets` subcommand.
-function _picocli_lb_stream_offsets() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '-p'|'--partition')
-      return
-      ;;
-    '--format')
-      return
-      ;;
-    '-s'|'--servers')
-      return
-      ;;
-    '--timeout')
-      return
-      ;;
-    '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -2753,8 +2062,8 @@ function _picocli_lb_cursor_get() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--id' '-p' '--partition' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--id' '-p' '--partition' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2772,18 +2081,6 @@ function _picocli_lb_cursor_get() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -2807,8 +2104,8 @@ function _picocli_lb_cursor_set() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--id' '-p' '--partition' '--offset' '--to' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--id' '-p' '--partition' '--offset' '--to' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2834,18 +2131,6 @@ function _picocli_lb_cursor_set() {
     '--context')
       return
       ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
-      return
-      ;;
     '--color')
       return
       ;;
@@ -2867,8 +2152,8 @@ function _picocli_lb_cursor_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2886,18 +2171,6 @@ function _picocli_lb_cursor_list() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -2921,8 +2194,8 @@ function _picocli_lb_cursor_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2940,18 +2213,6 @@ function _picocli_lb_cursor_ls() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -2975,8 +2236,8 @@ function _picocli_lb_group_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2988,18 +2249,6 @@ function _picocli_lb_group_list() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -3023,8 +2272,8 @@ function _picocli_lb_group_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3036,18 +2285,6 @@ function _picocli_lb_group_ls() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -3071,8 +2308,8 @@ function _picocli_lb_group_describe() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--lag-only' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--json' '--lag-only' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3084,18 +2321,6 @@ function _picocli_lb_group_describe() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -3119,8 +2344,8 @@ function _picocli_lb_group_seek() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--execute' '--force' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--to' '--stream' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--dry-run' '--execute' '--force' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--to' '--stream' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3138,18 +2363,6 @@ function _picocli_lb_group_seek() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -3173,8 +2386,8 @@ function _picocli_lb_activity_tail() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--to' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--to' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3189,18 +2402,6 @@ function _picocli_lb_activity_tail() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -3224,8 +2425,8 @@ function _picocli_lb_context_add() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--select' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--description' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--select' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--description' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3240,18 +2441,6 @@ function _picocli_lb_context_add() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -3275,8 +2464,8 @@ function _picocli_lb_context_use() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3288,18 +2477,6 @@ function _picocli_lb_context_use() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -3323,8 +2500,8 @@ function _picocli_lb_context_select() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3336,18 +2513,6 @@ function _picocli_lb_context_select() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -3371,8 +2536,8 @@ function _picocli_lb_context_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3387,18 +2552,6 @@ function _picocli_lb_context_list() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -3422,8 +2575,8 @@ function _picocli_lb_context_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3438,18 +2591,6 @@ function _picocli_lb_context_ls() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -3473,8 +2614,8 @@ function _picocli_lb_context_show() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3491,16 +2632,40 @@ function _picocli_lb_context_show() {
     '--context')
       return
       ;;
-    '-v'|'--verbose')
+    '--color')
       return
       ;;
-    '--tls-ca')
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `edit` subcommand.
+function _picocli_lb_context_edit() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--servers')
       return
       ;;
-    '--tls-cert')
+    '--timeout')
       return
       ;;
-    '--tls-key')
+    '--context')
       return
       ;;
     '--color')
@@ -3524,8 +2689,8 @@ function _picocli_lb_context_rm() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3537,18 +2702,6 @@ function _picocli_lb_context_rm() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -3572,8 +2725,8 @@ function _picocli_lb_context_remove() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3585,18 +2738,6 @@ function _picocli_lb_context_remove() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -3620,8 +2761,8 @@ function _picocli_lb_context_current() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3635,16 +2776,76 @@ function _picocli_lb_context_current() {
     '--context')
       return
       ;;
-    '-v'|'--verbose')
+    '--color')
       return
       ;;
-    '--tls-ca')
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `prompt` subcommand.
+function _picocli_lb_context_prompt() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--servers')
       return
       ;;
-    '--tls-cert')
+    '--timeout')
       return
       ;;
-    '--tls-key')
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `-` subcommand.
+function _picocli_lb_context_() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
       return
       ;;
     '--color')
@@ -3668,8 +2869,8 @@ function _picocli_lb_ctx_add() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--select' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--description' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--select' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--description' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3684,18 +2885,6 @@ function _picocli_lb_ctx_add() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -3719,8 +2908,8 @@ function _picocli_lb_ctx_use() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3732,18 +2921,6 @@ function _picocli_lb_ctx_use() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -3767,8 +2944,8 @@ function _picocli_lb_ctx_select() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3780,18 +2957,6 @@ function _picocli_lb_ctx_select() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -3815,8 +2980,8 @@ function _picocli_lb_ctx_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3831,18 +2996,6 @@ function _picocli_lb_ctx_list() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -3866,8 +3019,8 @@ function _picocli_lb_ctx_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3882,18 +3035,6 @@ function _picocli_lb_ctx_ls() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -3917,8 +3058,8 @@ function _picocli_lb_ctx_show() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3935,16 +3076,40 @@ function _picocli_lb_ctx_show() {
     '--context')
       return
       ;;
-    '-v'|'--verbose')
+    '--color')
       return
       ;;
-    '--tls-ca')
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `edit` subcommand.
+function _picocli_lb_ctx_edit() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--servers')
       return
       ;;
-    '--tls-cert')
+    '--timeout')
       return
       ;;
-    '--tls-key')
+    '--context')
       return
       ;;
     '--color')
@@ -3968,8 +3133,8 @@ function _picocli_lb_ctx_rm() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3981,18 +3146,6 @@ function _picocli_lb_ctx_rm() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -4016,8 +3169,8 @@ function _picocli_lb_ctx_remove() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -4029,18 +3182,6 @@ function _picocli_lb_ctx_remove() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -4064,8 +3205,8 @@ function _picocli_lb_ctx_current() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -4079,16 +3220,76 @@ function _picocli_lb_ctx_current() {
     '--context')
       return
       ;;
-    '-v'|'--verbose')
+    '--color')
       return
       ;;
-    '--tls-ca')
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `prompt` subcommand.
+function _picocli_lb_ctx_prompt() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--servers')
       return
       ;;
-    '--tls-cert')
+    '--timeout')
       return
       ;;
-    '--tls-key')
+    '--context')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `-` subcommand.
+function _picocli_lb_ctx_() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
       return
       ;;
     '--color')
@@ -4112,8 +3313,8 @@ function _picocli_lb_bench_pub() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -4170,18 +3371,6 @@ function _picocli_lb_bench_pub() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -4205,8 +3394,8 @@ function _picocli_lb_bench_sub() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -4263,18 +3452,6 @@ function _picocli_lb_bench_sub() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -4298,8 +3475,8 @@ function _picocli_lb_bench_e2e() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -4356,18 +3533,6 @@ function _picocli_lb_bench_e2e() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -4391,8 +3556,8 @@ function _picocli_lb_bench_rtt() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -4451,18 +3616,6 @@ function _picocli_lb_bench_rtt() {
     '--context')
       return
       ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
-      return
-      ;;
     '--color')
       return
       ;;
@@ -4484,8 +3637,8 @@ function _picocli_lb_docs_man() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--dir' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--dir' '-s' '--servers' '--timeout' '--context' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -4503,18 +3656,6 @@ function _picocli_lb_docs_man() {
       return
       ;;
     '--context')
-      return
-      ;;
-    '-v'|'--verbose')
-      return
-      ;;
-    '--tls-ca')
-      return
-      ;;
-    '--tls-cert')
-      return
-      ;;
-    '--tls-key')
       return
       ;;
     '--color')
@@ -4539,3 +3680,142 @@ function _picocli_lb_docs_man() {
 # The `-o default` option means that if the function generated no matches, the
 # default Bash completions and the Readline default filename completions are performed.
 complete -F _complete_lb -o default lb lb.sh lb.bash
+
+# --- Live names: added by lb to picocli's script (generated too; do not edit). ---
+# Stream, partition, context and group values come from 'lb __complete', which answers from a local cache within about 200 ms or prints nothing.
+
+function _lb_child() {
+  case "$1/$2" in
+    '/broker') _lb_r='broker' ;;
+    'broker/start') _lb_r='broker start' ;;
+    '/cluster') _lb_r='cluster' ;;
+    'cluster/info') _lb_r='cluster info' ;;
+    'cluster/health') _lb_r='cluster health' ;;
+    '/stream') _lb_r='stream' ;;
+    'stream/create') _lb_r='stream create' ;;
+    'stream/list') _lb_r='stream list' ;;
+    'stream/ls') _lb_r='stream list' ;;
+    'stream/describe') _lb_r='stream describe' ;;
+    'stream/info') _lb_r='stream describe' ;;
+    'stream/delete') _lb_r='stream delete' ;;
+    'stream/rm') _lb_r='stream delete' ;;
+    'stream/pause') _lb_r='stream pause' ;;
+    'stream/readonly') _lb_r='stream readonly' ;;
+    '/publish') _lb_r='publish' ;;
+    '/pub') _lb_r='publish' ;;
+    '/produce') _lb_r='publish' ;;
+    '/tail') _lb_r='tail' ;;
+    '/sub') _lb_r='tail' ;;
+    '/consume') _lb_r='tail' ;;
+    '/replay') _lb_r='replay' ;;
+    '/get') _lb_r='get' ;;
+    '/cursor') _lb_r='cursor' ;;
+    'cursor/get') _lb_r='cursor get' ;;
+    'cursor/set') _lb_r='cursor set' ;;
+    'cursor/list') _lb_r='cursor list' ;;
+    'cursor/ls') _lb_r='cursor list' ;;
+    '/group') _lb_r='group' ;;
+    'group/list') _lb_r='group list' ;;
+    'group/ls') _lb_r='group list' ;;
+    'group/describe') _lb_r='group describe' ;;
+    'group/seek') _lb_r='group seek' ;;
+    '/activity') _lb_r='activity' ;;
+    'activity/tail') _lb_r='activity tail' ;;
+    '/context') _lb_r='context' ;;
+    'context/add') _lb_r='context add' ;;
+    'context/use') _lb_r='context use' ;;
+    'context/select') _lb_r='context use' ;;
+    'context/list') _lb_r='context list' ;;
+    'context/ls') _lb_r='context list' ;;
+    'context/show') _lb_r='context show' ;;
+    'context/edit') _lb_r='context edit' ;;
+    'context/rm') _lb_r='context rm' ;;
+    'context/remove') _lb_r='context rm' ;;
+    'context/current') _lb_r='context current' ;;
+    'context/prompt') _lb_r='context prompt' ;;
+    'context/-') _lb_r='context -' ;;
+    '/ctx') _lb_r='context' ;;
+    '/bench') _lb_r='bench' ;;
+    'bench/pub') _lb_r='bench pub' ;;
+    'bench/sub') _lb_r='bench sub' ;;
+    'bench/e2e') _lb_r='bench e2e' ;;
+    'bench/rtt') _lb_r='bench rtt' ;;
+    '/shell') _lb_r='shell' ;;
+    '/completion') _lb_r='completion' ;;
+    '/docs') _lb_r='docs' ;;
+    'docs/man') _lb_r='docs man' ;;
+    '/version') _lb_r='version' ;;
+    '/help') _lb_r='help' ;;
+    *) _lb_r="" ;;
+  esac
+}
+
+function _lb_valued() {
+  case "$1/$2" in
+    '/-s'|'/--servers'|'/--timeout'|'/--context'|'/--color'|'broker/-s'|'broker/--servers'|'broker/--timeout'|'broker/--context'|'broker/--color'|'broker start/-c'|'broker start/--config'|'broker start/-p'|'broker start/--port'|'broker start/-d'|'broker start/--data-dir'|'broker start/--id'|'broker start/--namespace'|'broker start/-n'|'broker start/--nats-servers'|'broker start/--sync'|'broker start/--level'|'broker start/-s'|'broker start/--servers'|'broker start/--timeout'|'broker start/--context'|'broker start/--color'|'cluster/-s'|'cluster/--servers'|'cluster/--timeout'|'cluster/--context'|'cluster/--color'|'cluster info/--format'|'cluster info/-s'|'cluster info/--servers'|'cluster info/--timeout'|'cluster info/--context'|'cluster info/--color'|'cluster health/--interval'|'cluster health/-s'|'cluster health/--servers'|'cluster health/--timeout'|'cluster health/--context'|'cluster health/--color'|'stream/-s'|'stream/--servers'|'stream/--timeout'|'stream/--context'|'stream/--color'|'stream create/--subject'|'stream create/-p'|'stream create/--partitions'|'stream create/-r'|'stream create/--replication-factor'|'stream create/--min-isr'|'stream create/--group'|'stream create/--retention-age'|'stream create/--retention-bytes'|'stream create/--retention-messages'|'stream create/--segment-bytes'|'stream create/--auto-pause'|'stream create/-s'|'stream create/--servers'|'stream create/--timeout'|'stream create/--context'|'stream create/--color'|'stream list/--format'|'stream list/-s'|'stream list/--servers'|'stream list/--timeout'|'stream list/--context'|'stream list/--color'|'stream describe/-p'|'stream describe/--partition'|'stream describe/--format'|'stream describe/-s'|'stream describe/--servers'|'stream describe/--timeout'|'stream describe/--context'|'stream describe/--color'|'stream delete/-s'|'stream delete/--servers'|'stream delete/--timeout'|'stream delete/--context'|'stream delete/--color'|'stream pause/-p'|'stream pause/--partition'|'stream pause/-s'|'stream pause/--servers'|'stream pause/--timeout'|'stream pause/--context'|'stream pause/--color'|'stream readonly/-p'|'stream readonly/--partition'|'stream readonly/-s'|'stream readonly/--servers'|'stream readonly/--timeout'|'stream readonly/--context'|'stream readonly/--color'|'publish/--file'|'publish/-i'|'publish/--input'|'publish/-K'|'publish/-k'|'publish/--key'|'publish/-H'|'publish/--header'|'publish/-p'|'publish/--partition'|'publish/--partition-by'|'publish/-a'|'publish/--ack'|'publish/--expected-offset'|'publish/--correlation-id'|'publish/--max-in-flight'|'publish/--count'|'publish/--print'|'publish/-s'|'publish/--servers'|'publish/--timeout'|'publish/--context'|'publish/--color'|'tail/-o'|'tail/--offset'|'tail/--from'|'tail/--from-offset'|'tail/--to'|'tail/-p'|'tail/--partition'|'tail/-n'|'tail/-c'|'tail/--count'|'tail/-f'|'tail/--format'|'tail/-K'|'tail/-D'|'tail/--key-encoding'|'tail/--value-encoding'|'tail/--exit-empty'|'tail/--group'|'tail/--consumer-id'|'tail/--checkpoint-interval'|'tail/-s'|'tail/--servers'|'tail/--timeout'|'tail/--context'|'tail/--color'|'replay/-o'|'replay/--offset'|'replay/--from'|'replay/--from-offset'|'replay/--to'|'replay/-p'|'replay/--partition'|'replay/-n'|'replay/-c'|'replay/--count'|'replay/-f'|'replay/--format'|'replay/-K'|'replay/-D'|'replay/--key-encoding'|'replay/--value-encoding'|'replay/--exit-empty'|'replay/-s'|'replay/--servers'|'replay/--timeout'|'replay/--context'|'replay/--color'|'get/-p'|'get/--partition'|'get/-f'|'get/--format'|'get/-K'|'get/-D'|'get/--key-encoding'|'get/--value-encoding'|'get/-s'|'get/--servers'|'get/--timeout'|'get/--context'|'get/--color'|'cursor/-s'|'cursor/--servers'|'cursor/--timeout'|'cursor/--context'|'cursor/--color'|'cursor get/--id'|'cursor get/-p'|'cursor get/--partition'|'cursor get/-s'|'cursor get/--servers'|'cursor get/--timeout'|'cursor get/--context'|'cursor get/--color'|'cursor set/--id'|'cursor set/-p'|'cursor set/--partition'|'cursor set/--offset'|'cursor set/--to'|'cursor set/-s'|'cursor set/--servers'|'cursor set/--timeout'|'cursor set/--context'|'cursor set/--color'|'cursor list/--id'|'cursor list/--format'|'cursor list/-s'|'cursor list/--servers'|'cursor list/--timeout'|'cursor list/--context'|'cursor list/--color'|'group/-s'|'group/--servers'|'group/--timeout'|'group/--context'|'group/--color'|'group list/-s'|'group list/--servers'|'group list/--timeout'|'group list/--context'|'group list/--color'|'group describe/-s'|'group describe/--servers'|'group describe/--timeout'|'group describe/--context'|'group describe/--color'|'group seek/--to'|'group seek/--stream'|'group seek/-s'|'group seek/--servers'|'group seek/--timeout'|'group seek/--context'|'group seek/--color'|'activity/-s'|'activity/--servers'|'activity/--timeout'|'activity/--context'|'activity/--color'|'activity tail/--to'|'activity tail/-s'|'activity tail/--servers'|'activity tail/--timeout'|'activity tail/--context'|'activity tail/--color'|'context/-s'|'context/--servers'|'context/--timeout'|'context/--context'|'context/--color'|'context add/--description'|'context add/-s'|'context add/--servers'|'context add/--timeout'|'context add/--context'|'context add/--color'|'context use/-s'|'context use/--servers'|'context use/--timeout'|'context use/--context'|'context use/--color'|'context list/--format'|'context list/-s'|'context list/--servers'|'context list/--timeout'|'context list/--context'|'context list/--color'|'context show/--format'|'context show/-s'|'context show/--servers'|'context show/--timeout'|'context show/--context'|'context show/--color'|'context edit/-s'|'context edit/--servers'|'context edit/--timeout'|'context edit/--context'|'context edit/--color'|'context rm/-s'|'context rm/--servers'|'context rm/--timeout'|'context rm/--context'|'context rm/--color'|'context current/-s'|'context current/--servers'|'context current/--timeout'|'context current/--context'|'context current/--color'|'context prompt/-s'|'context prompt/--servers'|'context prompt/--timeout'|'context prompt/--context'|'context prompt/--color'|'context -/-s'|'context -/--servers'|'context -/--timeout'|'context -/--context'|'context -/--color'|'bench/-s'|'bench/--servers'|'bench/--timeout'|'bench/--context'|'bench/--color'|'bench pub/--msgs'|'bench pub/--duration'|'bench pub/--size'|'bench pub/--clients'|'bench pub/--partitions'|'bench pub/--ack'|'bench pub/--window'|'bench pub/--path'|'bench pub/--nats'|'bench pub/--jetstream'|'bench pub/--rate'|'bench pub/--warmup'|'bench pub/--format'|'bench pub/--csv'|'bench pub/-s'|'bench pub/--servers'|'bench pub/--timeout'|'bench pub/--context'|'bench pub/--color'|'bench sub/--msgs'|'bench sub/--duration'|'bench sub/--size'|'bench sub/--clients'|'bench sub/--partitions'|'bench sub/--ack'|'bench sub/--window'|'bench sub/--path'|'bench sub/--nats'|'bench sub/--jetstream'|'bench sub/--rate'|'bench sub/--warmup'|'bench sub/--format'|'bench sub/--csv'|'bench sub/-s'|'bench sub/--servers'|'bench sub/--timeout'|'bench sub/--context'|'bench sub/--color'|'bench e2e/--msgs'|'bench e2e/--duration'|'bench e2e/--size'|'bench e2e/--clients'|'bench e2e/--partitions'|'bench e2e/--ack'|'bench e2e/--window'|'bench e2e/--path'|'bench e2e/--nats'|'bench e2e/--jetstream'|'bench e2e/--rate'|'bench e2e/--warmup'|'bench e2e/--format'|'bench e2e/--csv'|'bench e2e/-s'|'bench e2e/--servers'|'bench e2e/--timeout'|'bench e2e/--context'|'bench e2e/--color'|'bench rtt/--msgs'|'bench rtt/--duration'|'bench rtt/--size'|'bench rtt/--clients'|'bench rtt/--partitions'|'bench rtt/--ack'|'bench rtt/--window'|'bench rtt/--path'|'bench rtt/--nats'|'bench rtt/--jetstream'|'bench rtt/--rate'|'bench rtt/--warmup'|'bench rtt/--format'|'bench rtt/--csv'|'bench rtt/-s'|'bench rtt/--servers'|'bench rtt/--timeout'|'bench rtt/--context'|'bench rtt/--color'|'shell/-s'|'shell/--servers'|'shell/--timeout'|'shell/--context'|'shell/--color'|'completion/-s'|'completion/--servers'|'completion/--timeout'|'completion/--context'|'completion/--color'|'docs/-s'|'docs/--servers'|'docs/--timeout'|'docs/--context'|'docs/--color'|'docs man/--dir'|'docs man/-s'|'docs man/--servers'|'docs man/--timeout'|'docs man/--context'|'docs man/--color'|'version/-s'|'version/--servers'|'version/--timeout'|'version/--context'|'version/--color'|'help/-s'|'help/--servers'|'help/--timeout'|'help/--context'|'help/--color') return 0 ;;
+  esac
+  return 1
+}
+
+function _lb_live_kind() {
+  case "$1|$2" in
+    '|opt:--context'|'broker|opt:--context'|'broker start|opt:--context'|'cluster|opt:--context'|'cluster info|opt:--context'|'cluster health|opt:--context'|'stream|opt:--context'|'stream create|opt:--context'|'stream list|opt:--context'|'stream describe|opt:--context'|'stream delete|opt:--context'|'stream pause|opt:--context'|'stream readonly|opt:--context'|'publish|opt:--context'|'tail|opt:--context'|'replay|opt:--context'|'get|opt:--context'|'cursor|opt:--context'|'cursor get|opt:--context'|'cursor set|opt:--context'|'cursor list|opt:--context'|'group|opt:--context'|'group list|opt:--context'|'group describe|opt:--context'|'group seek|opt:--context'|'activity|opt:--context'|'activity tail|opt:--context'|'context|opt:--context'|'context add|opt:--context'|'context use|opt:--context'|'context use|pos:0'|'context list|opt:--context'|'context show|opt:--context'|'context show|pos:0'|'context edit|opt:--context'|'context edit|pos:0'|'context rm|opt:--context'|'context rm|pos:0'|'context current|opt:--context'|'context prompt|opt:--context'|'context -|opt:--context'|'bench|opt:--context'|'bench pub|opt:--context'|'bench sub|opt:--context'|'bench e2e|opt:--context'|'bench rtt|opt:--context'|'shell|opt:--context'|'completion|opt:--context'|'docs|opt:--context'|'docs man|opt:--context'|'version|opt:--context'|'help|opt:--context') _lb_r=contexts ;;
+    'stream describe|opt:-p'|'stream describe|opt:--partition'|'stream pause|opt:-p'|'stream pause|opt:--partition'|'stream readonly|opt:-p'|'stream readonly|opt:--partition'|'publish|opt:-p'|'publish|opt:--partition'|'tail|opt:-p'|'tail|opt:--partition'|'replay|opt:-p'|'replay|opt:--partition'|'get|opt:-p'|'get|opt:--partition'|'cursor get|opt:-p'|'cursor get|opt:--partition'|'cursor set|opt:-p'|'cursor set|opt:--partition') _lb_r=partitions ;;
+    'stream describe|pos:0'|'stream delete|pos:0'|'stream delete|pos:1'|'stream delete|pos:2'|'stream delete|pos:3'|'stream pause|pos:0'|'stream readonly|pos:0'|'publish|pos:0'|'tail|pos:0'|'replay|pos:0'|'get|pos:0'|'cursor get|pos:0'|'cursor set|pos:0'|'cursor list|pos:0'|'bench pub|pos:0'|'bench sub|pos:0'|'bench e2e|pos:0'|'bench rtt|pos:0') _lb_r=streams ;;
+    'tail|opt:--group'|'group describe|pos:0'|'group seek|pos:0') _lb_r=groups ;;
+    *) _lb_r="" ;;
+  esac
+}
+
+function _lb_complete_live() {
+  # Not "path": in zsh (bashcompinit) that is PATH as an array.
+  local cur=${COMP_WORDS[COMP_CWORD]}
+  local cmdpath="" skip=0 npos=0 pos0="" w i
+  for (( i=1; i<COMP_CWORD; i++ )); do
+    w=${COMP_WORDS[i]}
+    if (( skip )); then
+      skip=0
+      continue
+    fi
+    if [[ $w == : ]]; then
+      skip=1 # HOST:PORT is split at ':' by COMP_WORDBREAKS: skip ':' and the port
+      continue
+    fi
+    if [[ $w == -* ]]; then
+      if [[ $w != *=* ]] && _lb_valued "$cmdpath" "$w"; then
+        skip=1
+      fi
+      continue
+    fi
+    if (( npos == 0 )); then
+      _lb_child "$cmdpath" "$w"
+      if [[ -n $_lb_r ]]; then
+        cmdpath=$_lb_r
+        continue
+      fi
+      pos0=$w
+    fi
+    (( npos++ ))
+  done
+  local slot=""
+  if (( skip )); then
+    slot="opt:${COMP_WORDS[COMP_CWORD-1]}"
+  elif [[ $cur != -* ]]; then
+    slot="pos:$npos"
+  fi
+  _lb_live_kind "$cmdpath" "$slot"
+  if [[ -n $_lb_r ]]; then
+    local names=""
+    if [[ $_lb_r != partitions ]]; then
+      names=$("${COMP_WORDS[0]}" __complete "$_lb_r" 2>/dev/null)
+    elif [[ -n $pos0 ]]; then
+      names=$("${COMP_WORDS[0]}" __complete partitions "$pos0" 2>/dev/null)
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "$names" -- "$cur") )
+    return 0
+  fi
+  _complete_lb "$@"
+}
+
+complete -F _lb_complete_live -o default lb

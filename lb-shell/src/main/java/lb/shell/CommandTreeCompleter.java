@@ -8,14 +8,15 @@ import org.jline.reader.Completer;
 import org.jline.reader.LineReader;
 import org.jline.reader.ParsedLine;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * Tab completion from a picocli command tree: subcommand names, option names, and values of
- * options and positional parameters from a {@link ValueCompleter} (keyed by the parameter's
- * label, e.g. {@code STREAM}). Knows nothing of what the commands do. Called on JLine's
+ * options and positional parameters from a {@link ValueCompleter} (given the command and the
+ * parameter, e.g. the {@code STREAM} of {@code tail}). Knows nothing of what the commands do. Called on JLine's
  * reading thread; the value completer must answer quickly (use a cache).
  */
 public final class CommandTreeCompleter implements Completer {
@@ -24,11 +25,11 @@ public final class CommandTreeCompleter implements Completer {
     @FunctionalInterface
     public interface ValueCompleter {
         /**
-         * @param commandPath the subcommand names typed so far (e.g. [stream, describe])
-         * @param paramLabel the parameter's label (e.g. STREAM, P[,P...])
+         * @param command the (sub)command the line has reached (e.g. lb stream describe)
+         * @param param the option or positional parameter whose value is being typed
          * @param words every word of the line before the one being completed
          */
-        List<String> values(List<String> commandPath, String paramLabel, List<String> words);
+        List<String> values(CommandSpec command, ArgSpec param, List<String> words);
     }
 
     private final CommandSpec root;
@@ -46,9 +47,15 @@ public final class CommandTreeCompleter implements Completer {
         candidates.addAll(complete(words, current));
     }
 
-    /** The candidates for {@code current} after {@code words} (testable without a terminal). */
-    public List<Candidate> complete(List<String> words, String current) {
-        List<Candidate> out = new ArrayList<>();
+    /**
+     * Where a line's words lead in the tree: the deepest subcommand, its path, how many
+     * positional parameters were given, and the option still waiting for its value (or null).
+     */
+    record Walk(CommandSpec spec, List<String> path, int positionals, OptionSpec pendingOption) {
+    }
+
+    /** Follows {@code words} (complete words, before the one being typed) through the tree of {@code root}. */
+    static Walk walk(CommandSpec root, List<String> words) {
         CommandSpec spec = root;
         List<String> path = new ArrayList<>();
         int positionals = 0;
@@ -73,8 +80,18 @@ public final class CommandTreeCompleter implements Completer {
             }
             positionals++;
         }
+        return new Walk(spec, List.copyOf(path), positionals, pendingOption);
+    }
+
+    /** The candidates for {@code current} after {@code words} (testable without a terminal). */
+    public List<Candidate> complete(List<String> words, String current) {
+        List<Candidate> out = new ArrayList<>();
+        Walk walk = walk(root, words);
+        CommandSpec spec = walk.spec();
+        int positionals = walk.positionals();
+        OptionSpec pendingOption = walk.pendingOption();
         if (pendingOption != null) {
-            for (String v : values(pendingOption.completionCandidates(), path, pendingOption.paramLabel(), words)) {
+            for (String v : values(spec, pendingOption, words)) {
                 out.add(new Candidate(v, v, null, null, null, null, true));
             }
             return out;
@@ -103,7 +120,7 @@ public final class CommandTreeCompleter implements Completer {
         }
         for (PositionalParamSpec p : spec.positionalParameters()) {
             if (p.index().contains(positionals)) {
-                for (String v : values(p.completionCandidates(), path, p.paramLabel(), words)) {
+                for (String v : values(spec, p, words)) {
                     out.add(new Candidate(v, v, null, null, null, null, true));
                 }
                 break;
@@ -112,13 +129,13 @@ public final class CommandTreeCompleter implements Completer {
         return out;
     }
 
-    private List<String> values(Iterable<String> fixed, List<String> path, String label, List<String> words) {
+    private List<String> values(CommandSpec spec, ArgSpec param, List<String> words) {
         List<String> r = new ArrayList<>();
-        if (fixed != null) {
-            fixed.forEach(r::add);
+        if (param.completionCandidates() != null) {
+            param.completionCandidates().forEach(r::add);
         }
         if (r.isEmpty() && values != null) {
-            r.addAll(values.values(List.copyOf(path), label, List.copyOf(words)));
+            r.addAll(values.values(spec, param, List.copyOf(words)));
         }
         return r;
     }

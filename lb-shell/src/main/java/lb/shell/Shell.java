@@ -17,7 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * A generic interactive shell over a picocli command tree (knows nothing of Liftbridge): reads
  * lines with JLine (history, tab completion of commands, options and live values, fish-like
- * autosuggestions from history), and hands each line's words to a {@link Runner}.
+ * autosuggestions from history, a hint pane describing the command or option under the cursor),
+ * and hands each line's words to a {@link Runner}.
  *
  * <p>Threads: {@link #run()} reads and runs commands on the calling thread. Ctrl-C while a
  * command runs calls the {@link Runner#interrupt()} from JLine's signal thread; Ctrl-C at the
@@ -40,21 +41,24 @@ public final class Shell {
     private final CommandTreeCompleter.ValueCompleter values;
     private final Supplier<String> prompt;
     private final Path historyFile;
+    private final boolean hints;
 
     /**
      * @param spec the command tree offered for completion (the runner executes lines itself)
      * @param values live values for parameters (may be null)
      * @param prompt the prompt, asked before each line (must not block)
      * @param historyFile where history is kept across sessions, or null for none
+     * @param hints whether to show the hint pane (on terminals that have one)
      */
     public Shell(Terminal terminal, CommandSpec spec, Runner runner, CommandTreeCompleter.ValueCompleter values,
-                 Supplier<String> prompt, Path historyFile) {
+                 Supplier<String> prompt, Path historyFile, boolean hints) {
         this.terminal = terminal;
         this.spec = spec;
         this.runner = runner;
         this.values = values;
         this.prompt = prompt;
         this.historyFile = historyFile;
+        this.hints = hints;
     }
 
     /** The shell's line reader, configured (exposed for tests). */
@@ -76,8 +80,11 @@ public final class Shell {
     /** Reads and runs lines until {@code exit}, {@code quit} or Ctrl-D; returns the last exit code. */
     public int run() throws IOException {
         LineReader reader = reader();
+        HintPane pane = null;
         if (!Terminal.TYPE_DUMB.equals(terminal.getType()) && !Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())) {
             new AutosuggestionWidgets(reader).enable();
+            // After the autosuggestions, so that their widgets are wrapped as well.
+            pane = hints ? HintPane.install(reader, new Hints(spec)) : null;
         }
         int last = 0;
         try {
@@ -89,6 +96,10 @@ public final class Shell {
                     continue; // Ctrl-C at the prompt: a fresh line
                 } catch (EndOfFileException e) {
                     break;
+                } finally {
+                    if (pane != null) {
+                        pane.clear();
+                    }
                 }
                 List<String> words = reader.getParsedLine().words().stream().filter(w -> !w.isEmpty()).toList();
                 if (words.isEmpty()) {
@@ -107,6 +118,9 @@ public final class Shell {
                 terminal.flush();
             }
         } finally {
+            if (pane != null) {
+                pane.close();
+            }
             reader.getHistory().save();
         }
         return last;

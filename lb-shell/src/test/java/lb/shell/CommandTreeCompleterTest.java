@@ -48,8 +48,10 @@ class CommandTreeCompleterTest {
 
     final List<String> asked = new ArrayList<>();
     final CommandTreeCompleter c = new CommandTreeCompleter(new CommandLine(new App()).getCommandSpec(),
-            (path, label, words) -> {
-                asked.add(String.join(" ", path) + ":" + label);
+            (spec, param, words) -> {
+                String path = spec.qualifiedName(" ").substring("app".length()).strip();
+                String label = param.paramLabel();
+                asked.add(path + ":" + label);
                 return label.equals("NAME") ? List.of("alpha", "beta") : label.equals("P") ? List.of("0", "1") : List.of();
             });
 

@@ -1,5 +1,9 @@
 package lb.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -14,7 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
         description = {"Named connection settings. Precedence for every setting: flag > environment > "
             + "selected context > default.", "Stored in $XDG_CONFIG_HOME/lb/contexts/NAME.yaml (default ~/.config)."},
         subcommands = {ContextCommand.Add.class, ContextCommand.Use.class, ContextCommand.ListCmd.class,
-            ContextCommand.Show.class, ContextCommand.Rm.class, ContextCommand.Current.class})
+            ContextCommand.Show.class, ContextCommand.Edit.class, ContextCommand.Rm.class, ContextCommand.Current.class,
+            ContextCommand.Prompt.class, ContextCommand.Previous.class})
 final class ContextCommand {
 
     /** {@code lb context add}. */
@@ -62,20 +67,120 @@ final class ContextCommand {
     }
 
     /** {@code lb context use}. */
-    @Command(name = "use", aliases = "select", description = "Select a context for later commands.", mixinStandardHelpOptions = true)
+    @Command(name = "use", aliases = "select", description = "Select a context for later commands ('-': the previous one).",
+            mixinStandardHelpOptions = true)
     static final class Use extends BaseCommand {
-        @Parameters(paramLabel = "NAME", description = "Context name.")
+        @Parameters(paramLabel = "NAME", description = "Context name, or - for the previously selected one.")
         String name;
 
         @Override
         int execute() {
-            Contexts c = Contexts.of(io());
-            if (!c.exists(name)) {
-                throw new ConnectionOptions.ContextNotFoundException(name);
+            return use(this, name);
+        }
+    }
+
+    /** Selects {@code name} ("-": the previous context) for {@code use} and {@code -}. */
+    static int use(BaseCommand cmd, String name) {
+        Contexts c = Contexts.of(cmd.io());
+        if (name.equals("-")) {
+            name = c.previous();
+            if (name == null) {
+                cmd.err().println("lb: no previous context (select one with 'lb context use NAME' first)");
+                return ExitCodes.NOT_FOUND;
             }
-            c.select(name);
-            status("using context %s", name);
+        }
+        if (!c.exists(name)) {
+            throw new ConnectionOptions.ContextNotFoundException(name);
+        }
+        c.select(name);
+        cmd.status("using context %s", name);
+        return ExitCodes.OK;
+    }
+
+    /** {@code lb context -}: like {@code cd -} and {@code kubectx -}. */
+    @Command(name = "-", description = "Switch to the previously selected context (like cd -).", mixinStandardHelpOptions = true)
+    static final class Previous extends BaseCommand {
+        @Override
+        int execute() {
+            return use(this, "-");
+        }
+    }
+
+    /** {@code lb context edit}. */
+    @Command(name = "edit", mixinStandardHelpOptions = true,
+            description = {"Edit a context in $VISUAL or $EDITOR (default vi); saved only when it is still valid.",
+                "Needs a terminal. An invalid edit is kept beside the context for another try, the context stays as it was."})
+    static final class Edit extends BaseCommand {
+        @Parameters(paramLabel = "NAME", arity = "0..1", description = "Context (default: the selected one).")
+        String name;
+
+        /**
+         * 1. copy the context to a temp file beside it (a crash leaves a stray .edit- file, the
+         * context untouched); 2. run the editor on the copy; 3. validate; 4. rename the copy over
+         * the context (atomic) or, when invalid, leave both and say where the edit is.
+         */
+        @Override
+        int execute() throws IOException, InterruptedException {
+            Io io = io();
+            if (!io.inTty || !io.outTty) {
+                err().println("lb: context edit needs a terminal (use 'lb context add NAME -s ...' in scripts)");
+                return ExitCodes.USAGE;
+            }
+            Contexts c = Contexts.of(io);
+            String n = name != null ? name : c.current();
+            if (n == null) {
+                err().println("lb: no context selected; name one: lb context edit NAME");
+                return ExitCodes.NOT_FOUND;
+            }
+            if (!c.exists(n)) {
+                throw new ConnectionOptions.ContextNotFoundException(n);
+            }
+            Path original = c.path(n);
+            Path copy = Files.createTempFile(original.getParent(), ".edit-" + n + "-", ".yaml");
+            Files.copy(original, copy, StandardCopyOption.REPLACE_EXISTING);
+            String editor = io.env("VISUAL") != null ? io.env("VISUAL") : io.env("EDITOR") != null ? io.env("EDITOR") : "vi";
+            // As git runs editors: through sh, so EDITOR may carry arguments ("code -w").
+            ProcessBuilder pb = new ProcessBuilder("sh", "-c", editor + " \"$@\"", editor, copy.toString()).inheritIO();
+            pb.environment().clear();
+            pb.environment().putAll(io.env);
+            int rc = pb.start().waitFor();
+            if (rc != 0) {
+                Files.deleteIfExists(copy);
+                err().println("lb: the editor exited with " + rc + "; context " + n + " not changed");
+                return ExitCodes.FAILURE;
+            }
+            try {
+                Contexts.validate(Contexts.parse(copy));
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                err().println("lb: context " + n + " not saved: " + e.getMessage() + "; your edit is in " + copy);
+                return ExitCodes.USAGE;
+            }
+            c.replace(n, copy);
+            status("saved context %s", n);
             return ExitCodes.OK;
+        }
+    }
+
+    /** {@code lb context prompt}. */
+    @Command(name = "prompt", mixinStandardHelpOptions = true,
+            description = {"Print a shell-prompt fragment: the context and its brokers, e.g. lb:prod(b1:9292,+1). No network.",
+                "Prints nothing when no context is in use. bash: PS1='$(lb context prompt 2>/dev/null) '$PS1"})
+    static final class Prompt extends BaseCommand {
+        @Override
+        int execute() {
+            ConnectionOptions.Resolved r = root().connection.resolve(io());
+            String ctx = r.context().value();
+            if (ctx.isEmpty()) {
+                return ExitCodes.OK;
+            }
+            out().println("lb:" + ctx + "(" + shortServers(r.seeds()) + ")");
+            return ExitCodes.OK;
+        }
+
+        /** The first broker, and how many more: b1:9292,+2. */
+        static String shortServers(String[] seeds) {
+            String first = seeds.length == 0 ? "" : seeds[0].strip();
+            return seeds.length > 1 ? first + ",+" + (seeds.length - 1) : first;
         }
     }
 

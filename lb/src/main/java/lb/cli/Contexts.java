@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  *
  * <p>On disk: {@code $XDG_CONFIG_HOME/lb/contexts/<name>.yaml} (default {@code ~/.config}),
  * flat {@code key: value} lines with the keys {@link #KEYS}; the selected context's name alone
- * in {@code $XDG_CONFIG_HOME/lb/current}. Files are replaced atomically (write a temp file in
+ * in {@code $XDG_CONFIG_HOME/lb/current}, and the one selected before it in
+ * {@code $XDG_CONFIG_HOME/lb/previous} (for {@code lb context -}). Files are replaced atomically (write a temp file in
  * the same directory, then rename), so a crash leaves the old or the new file, never half of one.
  * Not thread-safe; one command uses it at a time.
  */
@@ -73,6 +74,20 @@ public final class Contexts {
         if (!Files.isRegularFile(f)) {
             return null;
         }
+        return parse(f);
+    }
+
+    /** The file of a context (which may not exist yet). */
+    public Path path(String name) {
+        return file(name);
+    }
+
+    /**
+     * Reads a context file.
+     *
+     * @throws IllegalStateException naming the file and the line that is not {@code key: value}
+     */
+    public static Map<String, String> parse(Path f) {
         Map<String, String> m = new LinkedHashMap<>();
         try {
             for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
@@ -94,6 +109,47 @@ public final class Contexts {
             throw new UncheckedIOException("cannot read " + f, e);
         }
         return m;
+    }
+
+    /**
+     * Checks a context's settings: only {@link #KEYS}; {@code servers} present, each
+     * {@code HOST:PORT} with a port 1-65535; {@code timeout}, when given, a duration.
+     *
+     * @throws IllegalArgumentException saying what is wrong and what would be right
+     */
+    public static void validate(Map<String, String> settings) {
+        for (String k : settings.keySet()) {
+            if (!KEYS.contains(k)) {
+                throw new IllegalArgumentException("unknown setting '" + k + "': expected one of " + KEYS);
+            }
+        }
+        String servers = settings.get("servers");
+        if (servers == null || servers.isBlank()) {
+            throw new IllegalArgumentException("'servers' is missing: give HOST:PORT[,HOST:PORT...]");
+        }
+        for (String s : servers.split(",")) {
+            String hp = s.strip();
+            int c = hp.lastIndexOf(':');
+            int port = -1;
+            if (c > 0) {
+                try {
+                    port = Integer.parseInt(hp.substring(c + 1));
+                } catch (NumberFormatException e) {
+                    port = -1; // reported below with the accepted form
+                }
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("server '" + hp + "' is not HOST:PORT (port 1-65535)");
+            }
+        }
+        String timeout = settings.get("timeout");
+        if (timeout != null) {
+            try {
+                new ConnectionOptions.DurationConverter().convert(timeout);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("timeout: " + e.getMessage(), e);
+            }
+        }
     }
 
     /** Creates or replaces a context. */
@@ -128,7 +184,8 @@ public final class Contexts {
         }
         try (Stream<Path> s = Files.list(d)) {
             List<String> names = new ArrayList<>();
-            s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
+            // Dot files are temp copies (.tmp-, .edit-), never contexts: names start with a letter or digit.
+            s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml") && !n.startsWith("."))
                     .map(n -> n.substring(0, n.length() - 5)).sorted().forEach(names::add);
             return names;
         } catch (IOException e) {
@@ -150,8 +207,40 @@ public final class Contexts {
         }
     }
 
+    /**
+     * Selects {@code name}; the context selected until now becomes the previous one (when it
+     * differs). Two files, each replaced atomically: 1. previous (a crash here leaves current
+     * as it was, and previous naming it or the one before); 2. current.
+     */
     public void select(String name) {
+        String cur = current();
+        if (cur != null && !cur.equals(name)) {
+            atomicWrite(dir.resolve("previous"), cur + "\n");
+        }
         atomicWrite(dir.resolve("current"), name + "\n");
+    }
+
+    /** The context selected before the current one, or null. */
+    public String previous() {
+        Path f = dir.resolve("previous");
+        try {
+            if (!Files.isRegularFile(f)) {
+                return null;
+            }
+            String s = Files.readString(f, StandardCharsets.UTF_8).strip();
+            return s.isEmpty() ? null : s;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + f, e);
+        }
+    }
+
+    /** Replaces a context's file with {@code edited} (already validated): one atomic rename. */
+    public void replace(String name, Path edited) {
+        try {
+            Files.move(edited, file(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save context " + name, e);
+        }
     }
 
     /**

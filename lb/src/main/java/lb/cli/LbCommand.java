@@ -29,8 +29,8 @@ import picocli.CommandLine.Spec;
         subcommands = {BrokerCommand.class, ClusterCommand.class, StreamCommand.class,
             PublishCommand.class, TailCommand.class, ReplayCommand.class, GetCommand.class,
             CursorCommand.class, lb.cli.group.GroupCommand.class, ActivityCommand.class, ContextCommand.class, lb.cli.bench.BenchCommand.class, ShellCommand.class,
-            CompletionCommand.class, DocsCommand.class, VersionCommand.class,
-            CommandLine.HelpCommand.class})
+            CompletionCommand.class, CompleteCommand.class, DocsCommand.class, VersionCommand.class,
+            HelpCommand.class})
 public final class LbCommand implements Runnable {
 
     @Spec

@@ -42,8 +42,10 @@ final class ManPages {
         }
     }
 
+    /** lb-stream-create; a command named "-" (lb context -) is spelled "previous" in file names. */
     static String pageName(CommandSpec spec) {
-        return spec.qualifiedName("-");
+        String own = spec.name().equals("-") ? "previous" : spec.name();
+        return spec.parent() == null ? own : pageName(spec.parent()) + "-" + own;
     }
 
     static String fileName(CommandSpec spec) {

@@ -15,17 +15,23 @@ import lb.shell.Shell;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code lb shell}: the lb command tree in an interactive JLine shell (lb-shell), without the
  * {@code lb} prefix. Completes live stream names and partitions from a {@link MetadataCache};
  * keeps history in {@code $XDG_STATE_HOME/lb/history}; the prompt shows the context and whether
- * the brokers answer. Shell-only verbs: {@code use CONTEXT}, {@code exit}, {@code quit}.
+ * the brokers answer; a two-row pane at the bottom describes the command or option under the
+ * cursor ({@code LB_SHELL_HINTS=0} turns it off). Shell-only verbs: {@code use CONTEXT},
+ * {@code exit}, {@code quit}.
  */
 @Command(name = "shell", mixinStandardHelpOptions = true,
         description = {"Interactive shell: every lb command without the 'lb' prefix, with completion of "
             + "commands, options and live stream names; history; Ctrl-C stops a running tail.",
-            "Shell-only: 'use CONTEXT' switches context for this session; 'exit', 'quit' or Ctrl-D leaves."})
+            "Shell-only: 'use CONTEXT' switches context for this session; 'exit', 'quit' or Ctrl-D leaves.",
+            "A pane at the bottom describes the command or option under the cursor (LB_SHELL_HINTS=0 turns it off); "
+                + "grey text after the cursor is the last matching history line (Right arrow or End accepts it)."})
 final class ShellCommand extends BaseCommand {
 
     @Override
@@ -65,7 +71,7 @@ final class ShellCommand extends BaseCommand {
                 ? env.get("LB_CONTEXT") : null);
         try {
             Shell shell = new Shell(terminal, Main.newCommandLine(base).getCommandSpec(), session,
-                    session::values, session::prompt, history);
+                    session::values, session::prompt, history, !"0".equals(base.env("LB_SHELL_HINTS")));
             return shell.run();
         } finally {
             session.close();
@@ -123,25 +129,41 @@ final class ShellCommand extends BaseCommand {
             return "lb " + (ctx == null ? "" : ctx + " ") + state + "> ";
         }
 
-        List<String> values(List<String> path, String label, List<String> words) {
-            if (label.equals("NAME") && !path.isEmpty() && path.get(0).equals("context")) {
-                return Contexts.of(io(InputStream.nullInputStream())).names();
+        /**
+         * Live values for a parameter, by the same rules as the completion scripts
+         * ({@link CompletionTree#liveKind}); streams and partitions from this session's metadata
+         * cache, contexts from the context files, groups from lb __complete's file cache.
+         */
+        List<String> values(CommandSpec command, ArgSpec param, List<String> words) {
+            String kind = CompletionTree.liveKind(command, param);
+            if (kind == null) {
+                return List.of();
+            }
+            Io io = io(InputStream.nullInputStream());
+            if (kind.equals("contexts")) {
+                return Contexts.of(io).names();
+            }
+            if (kind.equals("groups")) {
+                try {
+                    CompletionCache.Entry e = CompletionCache.of(io, new LbCommand(io).connection.resolve(io)
+                            .servers().value()).read();
+                    return e == null ? List.of() : e.groups();
+                } catch (RuntimeException e) {
+                    return List.of(); // no context or no cache: nothing to offer, completion goes on
+                }
             }
             if (cache == null) {
                 return List.of();
             }
-            if (label.equals("STREAM") || (label.equals("NAME") && !path.isEmpty() && path.get(0).equals("stream"))
-                    || label.equals("REGEX")) {
+            if (kind.equals("streams")) {
                 return cache.streams();
             }
-            if (label.startsWith("P")) {
-                // The partitions of the first word naming a known stream.
-                Map<String, Integer> parts = cache.get().partitions();
-                for (String w : words) {
-                    Integer n = parts.get(w);
-                    if (n != null) {
-                        return IntStream.range(0, n).mapToObj(Integer::toString).toList();
-                    }
+            // Partitions of the first word naming a known stream.
+            Map<String, Integer> parts = cache.get().partitions();
+            for (String w : words) {
+                Integer n = parts.get(w);
+                if (n != null) {
+                    return IntStream.range(0, n).mapToObj(Integer::toString).toList();
                 }
             }
             return List.of();

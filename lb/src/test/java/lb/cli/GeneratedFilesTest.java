@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The committed completions/ and man/ are what the command tree generates now. When this fails,
  * regenerate with: lb completion bash > completions/lb.bash; lb completion zsh > completions/_lb;
+ * lb completion fish > completions/lb.fish;
  * lb docs man --dir man (after removing man/*.1) -- or run this test with LB_REGENERATE=1.
  */
 class GeneratedFilesTest {
@@ -32,6 +33,7 @@ class GeneratedFilesTest {
         Files.createDirectories(repo.resolve("completions"));
         Files.writeString(repo.resolve("completions/lb.bash"), CompletionCommand.bash());
         Files.writeString(repo.resolve("completions/_lb"), CompletionCommand.zsh());
+        Files.writeString(repo.resolve("completions/lb.fish"), CompletionCommand.fish());
         Path man = repo.resolve("man");
         if (Files.isDirectory(man)) {
             for (String n : names(man)) {
@@ -55,6 +57,8 @@ class GeneratedFilesTest {
                 "completions/lb.bash is stale: run lb completion bash > completions/lb.bash");
         assertEquals(CompletionCommand.zsh(), Files.readString(repo().resolve("completions/_lb")),
                 "completions/_lb is stale: run lb completion zsh > completions/_lb");
+        assertEquals(CompletionCommand.fish(), Files.readString(repo().resolve("completions/lb.fish")),
+                "completions/lb.fish is stale: run lb completion fish > completions/lb.fish");
     }
 
     @Test

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * lb shell driven through JLine's external (virtual) terminal: keystrokes go in through a pipe,
- * the screen comes out as bytes. Proves completion of a live stream name, Ctrl-C out of a tail
- * back to the prompt, history on disk, and exit.
+ * the screen comes out as bytes. Proves completion of a live stream name, history suggestions and
+ * option hints alongside it, Ctrl-C out of a tail back to the prompt, history on disk, and exit.
  */
 @org.junit.jupiter.api.Timeout(90)
 class ShellTest {
@@ -57,6 +57,22 @@ class ShellTest {
 
         synchronized String text() {
             return b.toString(StandardCharsets.UTF_8);
+        }
+
+        /**
+         * The text without the hint pane's drawing: the pane is drawn between save-cursor (ESC 7)
+         * and restore-cursor (ESC 8), which may fall in the middle of a word being echoed; so do
+         * the synchronized-output brackets (ESC [?2026h / l) of every redisplay.
+         */
+        /** The terminal's screen now (160x40), as an emulator renders what was written. */
+        String rendered() {
+            org.jline.utils.ScreenTerminal vt = new org.jline.utils.ScreenTerminal(160, 40);
+            vt.write(text());
+            return vt.toString();
+        }
+
+        String line() {
+            return text().replaceAll("(?s)\u001b7.*?\u001b8", "").replace("\u001b[?2026h", "").replace("\u001b[?2026l", "");
         }
     }
 
@@ -104,12 +120,20 @@ class ShellTest {
         }
         // Tab completes the live stream name; Enter runs describe.
         type(keys, "stream describe shellstr\t");
-        await("completion", () -> screen.text().contains("shellstream-xyz"), screen);
+        await("completion", () -> screen.line().contains("describe shellstream-xyz"), screen);
         type(keys, "\r");
         await("describe output", () -> screen.text().contains("PARTITION"), screen);
-        // Partitions of the stream on the line complete too.
+        // History suggestion (the rest of the last matching line, after the cursor) and the hint
+        // pane (the matching subcommands) together.
+        int markLine = screen.line().length();
+        type(keys, "stream desc");
+        await("the history suggestion", () -> screen.line().substring(markLine).contains("ribe shellstream-xyz"), screen);
+        await("the command hint", () -> screen.rendered().contains("commands: describe"), screen);
+        type(keys, "\u0015"); // Ctrl-U: clear the line
+        // Partitions of the stream on the line complete too, and the hint names the option.
         type(keys, "tail shellstream-xyz -p \t");
         await("partition candidates", () -> screen.text().contains("0") && screen.text().contains("1"), screen);
+        await("the option hint", () -> screen.rendered().contains("-p, --partition P[,P...]: "), screen);
         type(keys, "\u0015"); // Ctrl-U: clear the line
         type(keys, "tail shellstream-xyz -p 1\r");
         Thread.sleep(300);
