@@ -177,6 +177,9 @@ function _complete_lb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} version" ];    then _picocli_lb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_lb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} broker start" ];    then _picocli_lb_broker; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} broker config" ];    then _picocli_lb_broker; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} broker config print" ];    then _picocli_lb_broker_config; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} broker config validate" ];    then _picocli_lb_broker_config; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster info" ];    then _picocli_lb_cluster; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster health" ];    then _picocli_lb_cluster; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stream create" ];    then _picocli_lb_stream; return $?; fi
@@ -188,6 +191,7 @@ function _complete_lb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stream rm" ];    then _picocli_lb_stream; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stream pause" ];    then _picocli_lb_stream; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stream readonly" ];    then _picocli_lb_stream; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} stream offsets" ];    then _picocli_lb_stream; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cursor get" ];    then _picocli_lb_cursor; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cursor set" ];    then _picocli_lb_cursor; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cursor list" ];    then _picocli_lb_cursor; return $?; fi
@@ -251,105 +255,113 @@ function _complete_lb() {
   local cmds20=(version)
   local cmds21=(help)
   local cmds22=(broker start)
-  local cmds23=(cluster info)
-  local cmds24=(cluster health)
-  local cmds25=(stream create)
-  local cmds26=(stream list)
-  local cmds27=(stream ls)
-  local cmds28=(stream describe)
-  local cmds29=(stream info)
-  local cmds30=(stream delete)
-  local cmds31=(stream rm)
-  local cmds32=(stream pause)
-  local cmds33=(stream readonly)
-  local cmds34=(cursor get)
-  local cmds35=(cursor set)
-  local cmds36=(cursor list)
-  local cmds37=(cursor ls)
-  local cmds38=(group list)
-  local cmds39=(group ls)
-  local cmds40=(group describe)
-  local cmds41=(group seek)
-  local cmds42=(activity tail)
-  local cmds43=(context add)
-  local cmds44=(context use)
-  local cmds45=(context select)
-  local cmds46=(context list)
-  local cmds47=(context ls)
-  local cmds48=(context show)
-  local cmds49=(context edit)
-  local cmds50=(context rm)
-  local cmds51=(context remove)
-  local cmds52=(context current)
-  local cmds53=(context prompt)
-  local cmds54=(context -)
-  local cmds55=(ctx add)
-  local cmds56=(ctx use)
-  local cmds57=(ctx select)
-  local cmds58=(ctx list)
-  local cmds59=(ctx ls)
-  local cmds60=(ctx show)
-  local cmds61=(ctx edit)
-  local cmds62=(ctx rm)
-  local cmds63=(ctx remove)
-  local cmds64=(ctx current)
-  local cmds65=(ctx prompt)
-  local cmds66=(ctx -)
-  local cmds67=(bench pub)
-  local cmds68=(bench sub)
-  local cmds69=(bench e2e)
-  local cmds70=(bench rtt)
-  local cmds71=(docs man)
+  local cmds23=(broker config)
+  local cmds24=(broker config print)
+  local cmds25=(broker config validate)
+  local cmds26=(cluster info)
+  local cmds27=(cluster health)
+  local cmds28=(stream create)
+  local cmds29=(stream list)
+  local cmds30=(stream ls)
+  local cmds31=(stream describe)
+  local cmds32=(stream info)
+  local cmds33=(stream delete)
+  local cmds34=(stream rm)
+  local cmds35=(stream pause)
+  local cmds36=(stream readonly)
+  local cmds37=(stream offsets)
+  local cmds38=(cursor get)
+  local cmds39=(cursor set)
+  local cmds40=(cursor list)
+  local cmds41=(cursor ls)
+  local cmds42=(group list)
+  local cmds43=(group ls)
+  local cmds44=(group describe)
+  local cmds45=(group seek)
+  local cmds46=(activity tail)
+  local cmds47=(context add)
+  local cmds48=(context use)
+  local cmds49=(context select)
+  local cmds50=(context list)
+  local cmds51=(context ls)
+  local cmds52=(context show)
+  local cmds53=(context edit)
+  local cmds54=(context rm)
+  local cmds55=(context remove)
+  local cmds56=(context current)
+  local cmds57=(context prompt)
+  local cmds58=(context -)
+  local cmds59=(ctx add)
+  local cmds60=(ctx use)
+  local cmds61=(ctx select)
+  local cmds62=(ctx list)
+  local cmds63=(ctx ls)
+  local cmds64=(ctx show)
+  local cmds65=(ctx edit)
+  local cmds66=(ctx rm)
+  local cmds67=(ctx remove)
+  local cmds68=(ctx current)
+  local cmds69=(ctx prompt)
+  local cmds70=(ctx -)
+  local cmds71=(bench pub)
+  local cmds72=(bench sub)
+  local cmds73=(bench e2e)
+  local cmds74=(bench rtt)
+  local cmds75=(docs man)
 
-  if CompWordsContainsArray "${cmds71[@]}"; then _picocli_lb_docs_man; return $?; fi
-  if CompWordsContainsArray "${cmds70[@]}"; then _picocli_lb_bench_rtt; return $?; fi
-  if CompWordsContainsArray "${cmds69[@]}"; then _picocli_lb_bench_e2e; return $?; fi
-  if CompWordsContainsArray "${cmds68[@]}"; then _picocli_lb_bench_sub; return $?; fi
-  if CompWordsContainsArray "${cmds67[@]}"; then _picocli_lb_bench_pub; return $?; fi
-  if CompWordsContainsArray "${cmds66[@]}"; then _picocli_lb_ctx_; return $?; fi
-  if CompWordsContainsArray "${cmds65[@]}"; then _picocli_lb_ctx_prompt; return $?; fi
-  if CompWordsContainsArray "${cmds64[@]}"; then _picocli_lb_ctx_current; return $?; fi
-  if CompWordsContainsArray "${cmds63[@]}"; then _picocli_lb_ctx_remove; return $?; fi
-  if CompWordsContainsArray "${cmds62[@]}"; then _picocli_lb_ctx_rm; return $?; fi
-  if CompWordsContainsArray "${cmds61[@]}"; then _picocli_lb_ctx_edit; return $?; fi
-  if CompWordsContainsArray "${cmds60[@]}"; then _picocli_lb_ctx_show; return $?; fi
-  if CompWordsContainsArray "${cmds59[@]}"; then _picocli_lb_ctx_ls; return $?; fi
-  if CompWordsContainsArray "${cmds58[@]}"; then _picocli_lb_ctx_list; return $?; fi
-  if CompWordsContainsArray "${cmds57[@]}"; then _picocli_lb_ctx_select; return $?; fi
-  if CompWordsContainsArray "${cmds56[@]}"; then _picocli_lb_ctx_use; return $?; fi
-  if CompWordsContainsArray "${cmds55[@]}"; then _picocli_lb_ctx_add; return $?; fi
-  if CompWordsContainsArray "${cmds54[@]}"; then _picocli_lb_context_; return $?; fi
-  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_lb_context_prompt; return $?; fi
-  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_lb_context_current; return $?; fi
-  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_lb_context_remove; return $?; fi
-  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_lb_context_rm; return $?; fi
-  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_lb_context_edit; return $?; fi
-  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_lb_context_show; return $?; fi
-  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_lb_context_ls; return $?; fi
-  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_lb_context_list; return $?; fi
-  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_lb_context_select; return $?; fi
-  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_lb_context_use; return $?; fi
-  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_lb_context_add; return $?; fi
-  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_lb_activity_tail; return $?; fi
-  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_lb_group_seek; return $?; fi
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_lb_group_describe; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_lb_group_ls; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_lb_group_list; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_lb_cursor_ls; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_lb_cursor_list; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_lb_cursor_set; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_lb_cursor_get; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_lb_stream_readonly; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_lb_stream_pause; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_lb_stream_rm; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_lb_stream_delete; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_lb_stream_info; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_lb_stream_describe; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_lb_stream_ls; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_lb_stream_list; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_lb_stream_create; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_lb_cluster_health; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_lb_cluster_info; return $?; fi
+  if CompWordsContainsArray "${cmds75[@]}"; then _picocli_lb_docs_man; return $?; fi
+  if CompWordsContainsArray "${cmds74[@]}"; then _picocli_lb_bench_rtt; return $?; fi
+  if CompWordsContainsArray "${cmds73[@]}"; then _picocli_lb_bench_e2e; return $?; fi
+  if CompWordsContainsArray "${cmds72[@]}"; then _picocli_lb_bench_sub; return $?; fi
+  if CompWordsContainsArray "${cmds71[@]}"; then _picocli_lb_bench_pub; return $?; fi
+  if CompWordsContainsArray "${cmds70[@]}"; then _picocli_lb_ctx_; return $?; fi
+  if CompWordsContainsArray "${cmds69[@]}"; then _picocli_lb_ctx_prompt; return $?; fi
+  if CompWordsContainsArray "${cmds68[@]}"; then _picocli_lb_ctx_current; return $?; fi
+  if CompWordsContainsArray "${cmds67[@]}"; then _picocli_lb_ctx_remove; return $?; fi
+  if CompWordsContainsArray "${cmds66[@]}"; then _picocli_lb_ctx_rm; return $?; fi
+  if CompWordsContainsArray "${cmds65[@]}"; then _picocli_lb_ctx_edit; return $?; fi
+  if CompWordsContainsArray "${cmds64[@]}"; then _picocli_lb_ctx_show; return $?; fi
+  if CompWordsContainsArray "${cmds63[@]}"; then _picocli_lb_ctx_ls; return $?; fi
+  if CompWordsContainsArray "${cmds62[@]}"; then _picocli_lb_ctx_list; return $?; fi
+  if CompWordsContainsArray "${cmds61[@]}"; then _picocli_lb_ctx_select; return $?; fi
+  if CompWordsContainsArray "${cmds60[@]}"; then _picocli_lb_ctx_use; return $?; fi
+  if CompWordsContainsArray "${cmds59[@]}"; then _picocli_lb_ctx_add; return $?; fi
+  if CompWordsContainsArray "${cmds58[@]}"; then _picocli_lb_context_; return $?; fi
+  if CompWordsContainsArray "${cmds57[@]}"; then _picocli_lb_context_prompt; return $?; fi
+  if CompWordsContainsArray "${cmds56[@]}"; then _picocli_lb_context_current; return $?; fi
+  if CompWordsContainsArray "${cmds55[@]}"; then _picocli_lb_context_remove; return $?; fi
+  if CompWordsContainsArray "${cmds54[@]}"; then _picocli_lb_context_rm; return $?; fi
+  if CompWordsContainsArray "${cmds53[@]}"; then _picocli_lb_context_edit; return $?; fi
+  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_lb_context_show; return $?; fi
+  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_lb_context_ls; return $?; fi
+  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_lb_context_list; return $?; fi
+  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_lb_context_select; return $?; fi
+  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_lb_context_use; return $?; fi
+  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_lb_context_add; return $?; fi
+  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_lb_activity_tail; return $?; fi
+  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_lb_group_seek; return $?; fi
+  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_lb_group_describe; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_lb_group_ls; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_lb_group_list; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_lb_cursor_ls; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_lb_cursor_list; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_lb_cursor_set; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_lb_cursor_get; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_lb_stream_offsets; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_lb_stream_readonly; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_lb_stream_pause; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_lb_stream_rm; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_lb_stream_delete; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_lb_stream_info; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_lb_stream_describe; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_lb_stream_ls; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_lb_stream_list; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_lb_stream_create; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_lb_cluster_health; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_lb_cluster_info; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_lb_broker_config_validate; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_lb_broker_config_print; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_lb_broker_config; return $?; fi
   if CompWordsContainsArray "${cmds22[@]}"; then _picocli_lb_broker_start; return $?; fi
   if CompWordsContainsArray "${cmds21[@]}"; then _picocli_lb_help; return $?; fi
   if CompWordsContainsArray "${cmds20[@]}"; then _picocli_lb_version; return $?; fi
@@ -385,8 +397,8 @@ function _picocli_lb() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="broker cluster stream publish pub produce tail sub consume replay get cursor group activity context ctx bench shell completion docs version help"
-  local flag_opts="'--no-context' '-q' '--quiet' '--no-color' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--no-context' '--tls' '-q' '--quiet' '--no-color' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -398,6 +410,18 @@ function _picocli_lb() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -420,9 +444,9 @@ function _picocli_lb_broker() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="start"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local commands="start config"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -434,6 +458,18 @@ function _picocli_lb_broker() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -457,8 +493,8 @@ function _picocli_lb_cluster() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="info health"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -470,6 +506,18 @@ function _picocli_lb_cluster() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -492,9 +540,9 @@ function _picocli_lb_stream() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="create list ls describe info delete rm pause readonly"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local commands="create list ls describe info delete rm pause readonly offsets"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -506,6 +554,18 @@ function _picocli_lb_stream() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -529,8 +589,8 @@ function _picocli_lb_publish() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--async' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '--count' '--print' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--sync' '-T' '--tee' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -571,7 +631,10 @@ function _picocli_lb_publish() {
     '--max-in-flight')
       return
       ;;
-    '--count')
+    '-c'|'--count')
+      return
+      ;;
+    '--rate')
       return
       ;;
     '--print')
@@ -584,6 +647,18 @@ function _picocli_lb_publish() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -607,8 +682,8 @@ function _picocli_lb_pub() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--async' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '--count' '--print' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--sync' '-T' '--tee' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -649,7 +724,10 @@ function _picocli_lb_pub() {
     '--max-in-flight')
       return
       ;;
-    '--count')
+    '-c'|'--count')
+      return
+      ;;
+    '--rate')
       return
       ;;
     '--print')
@@ -662,6 +740,18 @@ function _picocli_lb_pub() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -685,8 +775,8 @@ function _picocli_lb_produce() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--async' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '--count' '--print' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--sync' '-T' '--tee' '--[no-]progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--file' '-i' '--input' '-K' '-k' '--key' '-H' '--header' '-p' '--partition' '--partition-by' '-a' '--ack' '--expected-offset' '--correlation-id' '--max-in-flight' '-c' '--count' '--rate' '--print' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -727,7 +817,10 @@ function _picocli_lb_produce() {
     '--max-in-flight')
       return
       ;;
-    '--count')
+    '-c'|'--count')
+      return
+      ;;
+    '--rate')
       return
       ;;
     '--print')
@@ -740,6 +833,18 @@ function _picocli_lb_produce() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -763,8 +868,8 @@ function _picocli_lb_tail() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -821,6 +926,18 @@ function _picocli_lb_tail() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -844,8 +961,8 @@ function _picocli_lb_sub() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -902,6 +1019,18 @@ function _picocli_lb_sub() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -925,8 +1054,8 @@ function _picocli_lb_consume() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -985,6 +1114,18 @@ function _picocli_lb_consume() {
     '--context')
       return
       ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
     '--color')
       return
       ;;
@@ -1006,8 +1147,8 @@ function _picocli_lb_replay() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1057,6 +1198,18 @@ function _picocli_lb_replay() {
     '--context')
       return
       ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
     '--color')
       return
       ;;
@@ -1078,8 +1231,8 @@ function _picocli_lb_get() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1111,6 +1264,18 @@ function _picocli_lb_get() {
     '--context')
       return
       ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
     '--color')
       return
       ;;
@@ -1132,8 +1297,8 @@ function _picocli_lb_cursor() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="get set list ls"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1145,6 +1310,18 @@ function _picocli_lb_cursor() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1168,8 +1345,8 @@ function _picocli_lb_group() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="list ls describe seek"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1181,6 +1358,18 @@ function _picocli_lb_group() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1204,8 +1393,8 @@ function _picocli_lb_activity() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="tail"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1217,6 +1406,18 @@ function _picocli_lb_activity() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1240,8 +1441,8 @@ function _picocli_lb_context() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="add use select list ls show edit rm remove current prompt -"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1253,6 +1454,18 @@ function _picocli_lb_context() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1276,8 +1489,8 @@ function _picocli_lb_ctx() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="add use select list ls show edit rm remove current prompt -"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1289,6 +1502,18 @@ function _picocli_lb_ctx() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1312,8 +1537,8 @@ function _picocli_lb_bench() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="pub sub e2e rtt"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1325,6 +1550,18 @@ function _picocli_lb_bench() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1348,8 +1585,8 @@ function _picocli_lb_shell() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1361,6 +1598,18 @@ function _picocli_lb_shell() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1384,8 +1633,8 @@ function _picocli_lb_completion() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1397,6 +1646,18 @@ function _picocli_lb_completion() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1426,8 +1687,8 @@ function _picocli_lb_docs() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="man"
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1439,6 +1700,18 @@ function _picocli_lb_docs() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1462,8 +1735,8 @@ function _picocli_lb_version() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1475,6 +1748,18 @@ function _picocli_lb_version() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1498,8 +1783,8 @@ function _picocli_lb_help() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1511,6 +1796,18 @@ function _picocli_lb_help() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1540,8 +1837,8 @@ function _picocli_lb_broker_start() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--dev' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--dev' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1576,6 +1873,9 @@ function _picocli_lb_broker_start() {
     '--level')
       return
       ;;
+    '-X'|'--set')
+      return
+      ;;
     '-s'|'--servers')
       return
       ;;
@@ -1583,6 +1883,18 @@ function _picocli_lb_broker_start() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1599,6 +1911,229 @@ function _picocli_lb_broker_start() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `config` subcommand.
+function _picocli_lb_broker_config() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="print validate"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `print` subcommand.
+function _picocli_lb_broker_config_print() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-p'|'--port')
+      return
+      ;;
+    '-d'|'--data-dir')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--id')
+      return
+      ;;
+    '--namespace')
+      return
+      ;;
+    '-n'|'--nats-servers')
+      return
+      ;;
+    '--sync')
+      return
+      ;;
+    '--level')
+      return
+      ;;
+    '-X'|'--set')
+      return
+      ;;
+    '--format')
+      return
+      ;;
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `validate` subcommand.
+function _picocli_lb_broker_config_validate() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-p'|'--port')
+      return
+      ;;
+    '-d'|'--data-dir')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--id')
+      return
+      ;;
+    '--namespace')
+      return
+      ;;
+    '-n'|'--nats-servers')
+      return
+      ;;
+    '--sync')
+      return
+      ;;
+    '--level')
+      return
+      ;;
+    '-X'|'--set')
+      return
+      ;;
+    '--format')
+      return
+      ;;
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "validate" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `info` subcommand.
 function _picocli_lb_cluster_info() {
   # Get completion data
@@ -1606,8 +2141,8 @@ function _picocli_lb_cluster_info() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1622,6 +2157,18 @@ function _picocli_lb_cluster_info() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1645,8 +2192,8 @@ function _picocli_lb_cluster_health() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-w' '--watch' '--exit-when-healthy' '--check' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--interval' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-w' '--watch' '--exit-when-healthy' '--check' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1661,6 +2208,18 @@ function _picocli_lb_cluster_health() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1684,8 +2243,8 @@ function _picocli_lb_stream_create() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--compact' '--optimistic-concurrency' '--encryption' '--if-not-exists' '--dry-run' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--subject' '-p' '--partitions' '-r' '--replication-factor' '--min-isr' '--group' '--retention-age' '--retention-bytes' '--retention-messages' '--segment-bytes' '--auto-pause' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--compact' '--optimistic-concurrency' '--encryption' '--if-not-exists' '--dry-run' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--subject' '-p' '--partitions' '-r' '--replication-factor' '--min-isr' '--group' '--retention-age' '--retention-bytes' '--retention-messages' '--segment-bytes' '--auto-pause' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1729,6 +2288,18 @@ function _picocli_lb_stream_create() {
     '--context')
       return
       ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
     '--color')
       return
       ;;
@@ -1750,8 +2321,8 @@ function _picocli_lb_stream_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1766,6 +2337,18 @@ function _picocli_lb_stream_list() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1789,8 +2372,8 @@ function _picocli_lb_stream_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1805,6 +2388,18 @@ function _picocli_lb_stream_ls() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1828,8 +2423,8 @@ function _picocli_lb_stream_describe() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--partitions' '-c' '--configs' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1847,6 +2442,18 @@ function _picocli_lb_stream_describe() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1870,8 +2477,8 @@ function _picocli_lb_stream_info() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--partitions' '-c' '--configs' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1889,6 +2496,18 @@ function _picocli_lb_stream_info() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1912,8 +2531,8 @@ function _picocli_lb_stream_delete() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--regex' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--regex' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1925,6 +2544,18 @@ function _picocli_lb_stream_delete() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1948,8 +2579,8 @@ function _picocli_lb_stream_rm() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--regex' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--regex' '--dry-run' '-y' '--yes' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1961,6 +2592,18 @@ function _picocli_lb_stream_rm() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -1984,8 +2627,8 @@ function _picocli_lb_stream_pause() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--resume-all' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--resume-all' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2000,6 +2643,18 @@ function _picocli_lb_stream_pause() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2023,8 +2678,8 @@ function _picocli_lb_stream_readonly() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--off' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-p' '--partition' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--off' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2039,6 +2694,72 @@ function _picocli_lb_stream_readonly() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `offsets` subcommand.
+function _picocli_lb_stream_offsets() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-p'|'--partition')
+      return
+      ;;
+    '--format')
+      return
+      ;;
+    '-s'|'--servers')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2062,8 +2783,8 @@ function _picocli_lb_cursor_get() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--id' '-p' '--partition' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--id' '-p' '--partition' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2081,6 +2802,18 @@ function _picocli_lb_cursor_get() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2104,8 +2837,8 @@ function _picocli_lb_cursor_set() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--id' '-p' '--partition' '--offset' '--to' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--id' '-p' '--partition' '--offset' '--to' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2131,6 +2864,18 @@ function _picocli_lb_cursor_set() {
     '--context')
       return
       ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
     '--color')
       return
       ;;
@@ -2152,8 +2897,8 @@ function _picocli_lb_cursor_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2171,6 +2916,18 @@ function _picocli_lb_cursor_list() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2194,8 +2951,8 @@ function _picocli_lb_cursor_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2213,6 +2970,18 @@ function _picocli_lb_cursor_ls() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2236,8 +3005,8 @@ function _picocli_lb_group_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2249,6 +3018,18 @@ function _picocli_lb_group_list() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2272,8 +3053,8 @@ function _picocli_lb_group_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2285,6 +3066,18 @@ function _picocli_lb_group_ls() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2308,8 +3101,8 @@ function _picocli_lb_group_describe() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--lag-only' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '--lag-only' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2321,6 +3114,18 @@ function _picocli_lb_group_describe() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2344,8 +3149,8 @@ function _picocli_lb_group_seek() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--execute' '--force' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--to' '--stream' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--dry-run' '--execute' '--force' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--to' '--stream' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2363,6 +3168,18 @@ function _picocli_lb_group_seek() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2386,8 +3203,8 @@ function _picocli_lb_activity_tail() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--to' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--to' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2402,6 +3219,18 @@ function _picocli_lb_activity_tail() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2425,8 +3254,8 @@ function _picocli_lb_context_add() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--select' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--description' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--select' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--description' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2441,6 +3270,18 @@ function _picocli_lb_context_add() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2464,8 +3305,8 @@ function _picocli_lb_context_use() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2477,6 +3318,18 @@ function _picocli_lb_context_use() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2500,8 +3353,8 @@ function _picocli_lb_context_select() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2513,6 +3366,18 @@ function _picocli_lb_context_select() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2536,8 +3401,8 @@ function _picocli_lb_context_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2552,6 +3417,18 @@ function _picocli_lb_context_list() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2575,8 +3452,8 @@ function _picocli_lb_context_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2591,6 +3468,18 @@ function _picocli_lb_context_ls() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2614,8 +3503,8 @@ function _picocli_lb_context_show() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2630,6 +3519,18 @@ function _picocli_lb_context_show() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2653,8 +3554,8 @@ function _picocli_lb_context_edit() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2666,6 +3567,18 @@ function _picocli_lb_context_edit() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2689,8 +3602,8 @@ function _picocli_lb_context_rm() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2702,6 +3615,18 @@ function _picocli_lb_context_rm() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2725,8 +3650,8 @@ function _picocli_lb_context_remove() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2738,6 +3663,18 @@ function _picocli_lb_context_remove() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2761,8 +3698,8 @@ function _picocli_lb_context_current() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2774,6 +3711,18 @@ function _picocli_lb_context_current() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2797,8 +3746,8 @@ function _picocli_lb_context_prompt() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2810,6 +3759,18 @@ function _picocli_lb_context_prompt() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2833,8 +3794,8 @@ function _picocli_lb_context_() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2846,6 +3807,18 @@ function _picocli_lb_context_() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2869,8 +3842,8 @@ function _picocli_lb_ctx_add() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--select' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--description' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--select' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--description' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2885,6 +3858,18 @@ function _picocli_lb_ctx_add() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2908,8 +3893,8 @@ function _picocli_lb_ctx_use() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2921,6 +3906,18 @@ function _picocli_lb_ctx_use() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2944,8 +3941,8 @@ function _picocli_lb_ctx_select() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2957,6 +3954,18 @@ function _picocli_lb_ctx_select() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -2980,8 +3989,8 @@ function _picocli_lb_ctx_list() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2996,6 +4005,18 @@ function _picocli_lb_ctx_list() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3019,8 +4040,8 @@ function _picocli_lb_ctx_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3035,6 +4056,18 @@ function _picocli_lb_ctx_ls() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3058,8 +4091,8 @@ function _picocli_lb_ctx_show() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3074,6 +4107,18 @@ function _picocli_lb_ctx_show() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3097,8 +4142,8 @@ function _picocli_lb_ctx_edit() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3110,6 +4155,18 @@ function _picocli_lb_ctx_edit() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3133,8 +4190,8 @@ function _picocli_lb_ctx_rm() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3146,6 +4203,18 @@ function _picocli_lb_ctx_rm() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3169,8 +4238,8 @@ function _picocli_lb_ctx_remove() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3182,6 +4251,18 @@ function _picocli_lb_ctx_remove() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3205,8 +4286,8 @@ function _picocli_lb_ctx_current() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3218,6 +4299,18 @@ function _picocli_lb_ctx_current() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3241,8 +4334,8 @@ function _picocli_lb_ctx_prompt() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3254,6 +4347,18 @@ function _picocli_lb_ctx_prompt() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3277,8 +4382,8 @@ function _picocli_lb_ctx_() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3290,6 +4395,18 @@ function _picocli_lb_ctx_() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3313,8 +4430,8 @@ function _picocli_lb_bench_pub() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3371,6 +4488,18 @@ function _picocli_lb_bench_pub() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3394,8 +4523,8 @@ function _picocli_lb_bench_sub() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3452,6 +4581,18 @@ function _picocli_lb_bench_sub() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3475,8 +4616,8 @@ function _picocli_lb_bench_e2e() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3533,6 +4674,18 @@ function _picocli_lb_bench_e2e() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3556,8 +4709,8 @@ function _picocli_lb_bench_rtt() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3616,6 +4769,18 @@ function _picocli_lb_bench_rtt() {
     '--context')
       return
       ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
     '--color')
       return
       ;;
@@ -3637,8 +4802,8 @@ function _picocli_lb_docs_man() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--dir' '-s' '--servers' '--timeout' '--context' '--color'"
+  local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
+  local arg_opts="'--dir' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3656,6 +4821,18 @@ function _picocli_lb_docs_man() {
       return
       ;;
     '--context')
+      return
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+    '--tls-ca')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
       return
       ;;
     '--color')
@@ -3688,6 +4865,9 @@ function _lb_child() {
   case "$1/$2" in
     '/broker') _lb_r='broker' ;;
     'broker/start') _lb_r='broker start' ;;
+    'broker/config') _lb_r='broker config' ;;
+    'broker config/print') _lb_r='broker config print' ;;
+    'broker config/validate') _lb_r='broker config validate' ;;
     '/cluster') _lb_r='cluster' ;;
     'cluster/info') _lb_r='cluster info' ;;
     'cluster/health') _lb_r='cluster health' ;;
@@ -3701,6 +4881,7 @@ function _lb_child() {
     'stream/rm') _lb_r='stream delete' ;;
     'stream/pause') _lb_r='stream pause' ;;
     'stream/readonly') _lb_r='stream readonly' ;;
+    'stream/offsets') _lb_r='stream offsets' ;;
     '/publish') _lb_r='publish' ;;
     '/pub') _lb_r='publish' ;;
     '/produce') _lb_r='publish' ;;
@@ -3752,16 +4933,16 @@ function _lb_child() {
 
 function _lb_valued() {
   case "$1/$2" in
-    '/-s'|'/--servers'|'/--timeout'|'/--context'|'/--color'|'broker/-s'|'broker/--servers'|'broker/--timeout'|'broker/--context'|'broker/--color'|'broker start/-c'|'broker start/--config'|'broker start/-p'|'broker start/--port'|'broker start/-d'|'broker start/--data-dir'|'broker start/--id'|'broker start/--namespace'|'broker start/-n'|'broker start/--nats-servers'|'broker start/--sync'|'broker start/--level'|'broker start/-s'|'broker start/--servers'|'broker start/--timeout'|'broker start/--context'|'broker start/--color'|'cluster/-s'|'cluster/--servers'|'cluster/--timeout'|'cluster/--context'|'cluster/--color'|'cluster info/--format'|'cluster info/-s'|'cluster info/--servers'|'cluster info/--timeout'|'cluster info/--context'|'cluster info/--color'|'cluster health/--interval'|'cluster health/-s'|'cluster health/--servers'|'cluster health/--timeout'|'cluster health/--context'|'cluster health/--color'|'stream/-s'|'stream/--servers'|'stream/--timeout'|'stream/--context'|'stream/--color'|'stream create/--subject'|'stream create/-p'|'stream create/--partitions'|'stream create/-r'|'stream create/--replication-factor'|'stream create/--min-isr'|'stream create/--group'|'stream create/--retention-age'|'stream create/--retention-bytes'|'stream create/--retention-messages'|'stream create/--segment-bytes'|'stream create/--auto-pause'|'stream create/-s'|'stream create/--servers'|'stream create/--timeout'|'stream create/--context'|'stream create/--color'|'stream list/--format'|'stream list/-s'|'stream list/--servers'|'stream list/--timeout'|'stream list/--context'|'stream list/--color'|'stream describe/-p'|'stream describe/--partition'|'stream describe/--format'|'stream describe/-s'|'stream describe/--servers'|'stream describe/--timeout'|'stream describe/--context'|'stream describe/--color'|'stream delete/-s'|'stream delete/--servers'|'stream delete/--timeout'|'stream delete/--context'|'stream delete/--color'|'stream pause/-p'|'stream pause/--partition'|'stream pause/-s'|'stream pause/--servers'|'stream pause/--timeout'|'stream pause/--context'|'stream pause/--color'|'stream readonly/-p'|'stream readonly/--partition'|'stream readonly/-s'|'stream readonly/--servers'|'stream readonly/--timeout'|'stream readonly/--context'|'stream readonly/--color'|'publish/--file'|'publish/-i'|'publish/--input'|'publish/-K'|'publish/-k'|'publish/--key'|'publish/-H'|'publish/--header'|'publish/-p'|'publish/--partition'|'publish/--partition-by'|'publish/-a'|'publish/--ack'|'publish/--expected-offset'|'publish/--correlation-id'|'publish/--max-in-flight'|'publish/--count'|'publish/--print'|'publish/-s'|'publish/--servers'|'publish/--timeout'|'publish/--context'|'publish/--color'|'tail/-o'|'tail/--offset'|'tail/--from'|'tail/--from-offset'|'tail/--to'|'tail/-p'|'tail/--partition'|'tail/-n'|'tail/-c'|'tail/--count'|'tail/-f'|'tail/--format'|'tail/-K'|'tail/-D'|'tail/--key-encoding'|'tail/--value-encoding'|'tail/--exit-empty'|'tail/--group'|'tail/--consumer-id'|'tail/--checkpoint-interval'|'tail/-s'|'tail/--servers'|'tail/--timeout'|'tail/--context'|'tail/--color'|'replay/-o'|'replay/--offset'|'replay/--from'|'replay/--from-offset'|'replay/--to'|'replay/-p'|'replay/--partition'|'replay/-n'|'replay/-c'|'replay/--count'|'replay/-f'|'replay/--format'|'replay/-K'|'replay/-D'|'replay/--key-encoding'|'replay/--value-encoding'|'replay/--exit-empty'|'replay/-s'|'replay/--servers'|'replay/--timeout'|'replay/--context'|'replay/--color'|'get/-p'|'get/--partition'|'get/-f'|'get/--format'|'get/-K'|'get/-D'|'get/--key-encoding'|'get/--value-encoding'|'get/-s'|'get/--servers'|'get/--timeout'|'get/--context'|'get/--color'|'cursor/-s'|'cursor/--servers'|'cursor/--timeout'|'cursor/--context'|'cursor/--color'|'cursor get/--id'|'cursor get/-p'|'cursor get/--partition'|'cursor get/-s'|'cursor get/--servers'|'cursor get/--timeout'|'cursor get/--context'|'cursor get/--color'|'cursor set/--id'|'cursor set/-p'|'cursor set/--partition'|'cursor set/--offset'|'cursor set/--to'|'cursor set/-s'|'cursor set/--servers'|'cursor set/--timeout'|'cursor set/--context'|'cursor set/--color'|'cursor list/--id'|'cursor list/--format'|'cursor list/-s'|'cursor list/--servers'|'cursor list/--timeout'|'cursor list/--context'|'cursor list/--color'|'group/-s'|'group/--servers'|'group/--timeout'|'group/--context'|'group/--color'|'group list/-s'|'group list/--servers'|'group list/--timeout'|'group list/--context'|'group list/--color'|'group describe/-s'|'group describe/--servers'|'group describe/--timeout'|'group describe/--context'|'group describe/--color'|'group seek/--to'|'group seek/--stream'|'group seek/-s'|'group seek/--servers'|'group seek/--timeout'|'group seek/--context'|'group seek/--color'|'activity/-s'|'activity/--servers'|'activity/--timeout'|'activity/--context'|'activity/--color'|'activity tail/--to'|'activity tail/-s'|'activity tail/--servers'|'activity tail/--timeout'|'activity tail/--context'|'activity tail/--color'|'context/-s'|'context/--servers'|'context/--timeout'|'context/--context'|'context/--color'|'context add/--description'|'context add/-s'|'context add/--servers'|'context add/--timeout'|'context add/--context'|'context add/--color'|'context use/-s'|'context use/--servers'|'context use/--timeout'|'context use/--context'|'context use/--color'|'context list/--format'|'context list/-s'|'context list/--servers'|'context list/--timeout'|'context list/--context'|'context list/--color'|'context show/--format'|'context show/-s'|'context show/--servers'|'context show/--timeout'|'context show/--context'|'context show/--color'|'context edit/-s'|'context edit/--servers'|'context edit/--timeout'|'context edit/--context'|'context edit/--color'|'context rm/-s'|'context rm/--servers'|'context rm/--timeout'|'context rm/--context'|'context rm/--color'|'context current/-s'|'context current/--servers'|'context current/--timeout'|'context current/--context'|'context current/--color'|'context prompt/-s'|'context prompt/--servers'|'context prompt/--timeout'|'context prompt/--context'|'context prompt/--color'|'context -/-s'|'context -/--servers'|'context -/--timeout'|'context -/--context'|'context -/--color'|'bench/-s'|'bench/--servers'|'bench/--timeout'|'bench/--context'|'bench/--color'|'bench pub/--msgs'|'bench pub/--duration'|'bench pub/--size'|'bench pub/--clients'|'bench pub/--partitions'|'bench pub/--ack'|'bench pub/--window'|'bench pub/--path'|'bench pub/--nats'|'bench pub/--jetstream'|'bench pub/--rate'|'bench pub/--warmup'|'bench pub/--format'|'bench pub/--csv'|'bench pub/-s'|'bench pub/--servers'|'bench pub/--timeout'|'bench pub/--context'|'bench pub/--color'|'bench sub/--msgs'|'bench sub/--duration'|'bench sub/--size'|'bench sub/--clients'|'bench sub/--partitions'|'bench sub/--ack'|'bench sub/--window'|'bench sub/--path'|'bench sub/--nats'|'bench sub/--jetstream'|'bench sub/--rate'|'bench sub/--warmup'|'bench sub/--format'|'bench sub/--csv'|'bench sub/-s'|'bench sub/--servers'|'bench sub/--timeout'|'bench sub/--context'|'bench sub/--color'|'bench e2e/--msgs'|'bench e2e/--duration'|'bench e2e/--size'|'bench e2e/--clients'|'bench e2e/--partitions'|'bench e2e/--ack'|'bench e2e/--window'|'bench e2e/--path'|'bench e2e/--nats'|'bench e2e/--jetstream'|'bench e2e/--rate'|'bench e2e/--warmup'|'bench e2e/--format'|'bench e2e/--csv'|'bench e2e/-s'|'bench e2e/--servers'|'bench e2e/--timeout'|'bench e2e/--context'|'bench e2e/--color'|'bench rtt/--msgs'|'bench rtt/--duration'|'bench rtt/--size'|'bench rtt/--clients'|'bench rtt/--partitions'|'bench rtt/--ack'|'bench rtt/--window'|'bench rtt/--path'|'bench rtt/--nats'|'bench rtt/--jetstream'|'bench rtt/--rate'|'bench rtt/--warmup'|'bench rtt/--format'|'bench rtt/--csv'|'bench rtt/-s'|'bench rtt/--servers'|'bench rtt/--timeout'|'bench rtt/--context'|'bench rtt/--color'|'shell/-s'|'shell/--servers'|'shell/--timeout'|'shell/--context'|'shell/--color'|'completion/-s'|'completion/--servers'|'completion/--timeout'|'completion/--context'|'completion/--color'|'docs/-s'|'docs/--servers'|'docs/--timeout'|'docs/--context'|'docs/--color'|'docs man/--dir'|'docs man/-s'|'docs man/--servers'|'docs man/--timeout'|'docs man/--context'|'docs man/--color'|'version/-s'|'version/--servers'|'version/--timeout'|'version/--context'|'version/--color'|'help/-s'|'help/--servers'|'help/--timeout'|'help/--context'|'help/--color') return 0 ;;
+    '/-s'|'/--servers'|'/--timeout'|'/--context'|'/--tls-ca'|'/--tls-cert'|'/--tls-key'|'/--color'|'broker/-s'|'broker/--servers'|'broker/--timeout'|'broker/--context'|'broker/--tls-ca'|'broker/--tls-cert'|'broker/--tls-key'|'broker/--color'|'broker start/-c'|'broker start/--config'|'broker start/-p'|'broker start/--port'|'broker start/-d'|'broker start/--data-dir'|'broker start/--id'|'broker start/--namespace'|'broker start/-n'|'broker start/--nats-servers'|'broker start/--sync'|'broker start/--level'|'broker start/-X'|'broker start/--set'|'broker start/-s'|'broker start/--servers'|'broker start/--timeout'|'broker start/--context'|'broker start/--tls-ca'|'broker start/--tls-cert'|'broker start/--tls-key'|'broker start/--color'|'broker config/-s'|'broker config/--servers'|'broker config/--timeout'|'broker config/--context'|'broker config/--tls-ca'|'broker config/--tls-cert'|'broker config/--tls-key'|'broker config/--color'|'broker config print/-c'|'broker config print/--config'|'broker config print/-p'|'broker config print/--port'|'broker config print/-d'|'broker config print/--data-dir'|'broker config print/--id'|'broker config print/--namespace'|'broker config print/-n'|'broker config print/--nats-servers'|'broker config print/--sync'|'broker config print/--level'|'broker config print/-X'|'broker config print/--set'|'broker config print/--format'|'broker config print/-s'|'broker config print/--servers'|'broker config print/--timeout'|'broker config print/--context'|'broker config print/--tls-ca'|'broker config print/--tls-cert'|'broker config print/--tls-key'|'broker config print/--color'|'broker config validate/-c'|'broker config validate/--config'|'broker config validate/-p'|'broker config validate/--port'|'broker config validate/-d'|'broker config validate/--data-dir'|'broker config validate/--id'|'broker config validate/--namespace'|'broker config validate/-n'|'broker config validate/--nats-servers'|'broker config validate/--sync'|'broker config validate/--level'|'broker config validate/-X'|'broker config validate/--set'|'broker config validate/--format'|'broker config validate/-s'|'broker config validate/--servers'|'broker config validate/--timeout'|'broker config validate/--context'|'broker config validate/--tls-ca'|'broker config validate/--tls-cert'|'broker config validate/--tls-key'|'broker config validate/--color'|'cluster/-s'|'cluster/--servers'|'cluster/--timeout'|'cluster/--context'|'cluster/--tls-ca'|'cluster/--tls-cert'|'cluster/--tls-key'|'cluster/--color'|'cluster info/--format'|'cluster info/-s'|'cluster info/--servers'|'cluster info/--timeout'|'cluster info/--context'|'cluster info/--tls-ca'|'cluster info/--tls-cert'|'cluster info/--tls-key'|'cluster info/--color'|'cluster health/--interval'|'cluster health/-s'|'cluster health/--servers'|'cluster health/--timeout'|'cluster health/--context'|'cluster health/--tls-ca'|'cluster health/--tls-cert'|'cluster health/--tls-key'|'cluster health/--color'|'stream/-s'|'stream/--servers'|'stream/--timeout'|'stream/--context'|'stream/--tls-ca'|'stream/--tls-cert'|'stream/--tls-key'|'stream/--color'|'stream create/--subject'|'stream create/-p'|'stream create/--partitions'|'stream create/-r'|'stream create/--replication-factor'|'stream create/--min-isr'|'stream create/--group'|'stream create/--retention-age'|'stream create/--retention-bytes'|'stream create/--retention-messages'|'stream create/--segment-bytes'|'stream create/--auto-pause'|'stream create/-s'|'stream create/--servers'|'stream create/--timeout'|'stream create/--context'|'stream create/--tls-ca'|'stream create/--tls-cert'|'stream create/--tls-key'|'stream create/--color'|'stream list/--format'|'stream list/-s'|'stream list/--servers'|'stream list/--timeout'|'stream list/--context'|'stream list/--tls-ca'|'stream list/--tls-cert'|'stream list/--tls-key'|'stream list/--color'|'stream describe/-p'|'stream describe/--partition'|'stream describe/--format'|'stream describe/-s'|'stream describe/--servers'|'stream describe/--timeout'|'stream describe/--context'|'stream describe/--tls-ca'|'stream describe/--tls-cert'|'stream describe/--tls-key'|'stream describe/--color'|'stream delete/-s'|'stream delete/--servers'|'stream delete/--timeout'|'stream delete/--context'|'stream delete/--tls-ca'|'stream delete/--tls-cert'|'stream delete/--tls-key'|'stream delete/--color'|'stream pause/-p'|'stream pause/--partition'|'stream pause/-s'|'stream pause/--servers'|'stream pause/--timeout'|'stream pause/--context'|'stream pause/--tls-ca'|'stream pause/--tls-cert'|'stream pause/--tls-key'|'stream pause/--color'|'stream readonly/-p'|'stream readonly/--partition'|'stream readonly/-s'|'stream readonly/--servers'|'stream readonly/--timeout'|'stream readonly/--context'|'stream readonly/--tls-ca'|'stream readonly/--tls-cert'|'stream readonly/--tls-key'|'stream readonly/--color'|'stream offsets/-p'|'stream offsets/--partition'|'stream offsets/--format'|'stream offsets/-s'|'stream offsets/--servers'|'stream offsets/--timeout'|'stream offsets/--context'|'stream offsets/--tls-ca'|'stream offsets/--tls-cert'|'stream offsets/--tls-key'|'stream offsets/--color'|'publish/--file'|'publish/-i'|'publish/--input'|'publish/-K'|'publish/-k'|'publish/--key'|'publish/-H'|'publish/--header'|'publish/-p'|'publish/--partition'|'publish/--partition-by'|'publish/-a'|'publish/--ack'|'publish/--expected-offset'|'publish/--correlation-id'|'publish/--max-in-flight'|'publish/-c'|'publish/--count'|'publish/--rate'|'publish/--print'|'publish/-s'|'publish/--servers'|'publish/--timeout'|'publish/--context'|'publish/--tls-ca'|'publish/--tls-cert'|'publish/--tls-key'|'publish/--color'|'tail/-o'|'tail/--offset'|'tail/--from'|'tail/--from-offset'|'tail/--to'|'tail/-p'|'tail/--partition'|'tail/-n'|'tail/-c'|'tail/--count'|'tail/-f'|'tail/--format'|'tail/-K'|'tail/-D'|'tail/--key-encoding'|'tail/--value-encoding'|'tail/--exit-empty'|'tail/--group'|'tail/--consumer-id'|'tail/--checkpoint-interval'|'tail/-s'|'tail/--servers'|'tail/--timeout'|'tail/--context'|'tail/--tls-ca'|'tail/--tls-cert'|'tail/--tls-key'|'tail/--color'|'replay/-o'|'replay/--offset'|'replay/--from'|'replay/--from-offset'|'replay/--to'|'replay/-p'|'replay/--partition'|'replay/-n'|'replay/-c'|'replay/--count'|'replay/-f'|'replay/--format'|'replay/-K'|'replay/-D'|'replay/--key-encoding'|'replay/--value-encoding'|'replay/--exit-empty'|'replay/-s'|'replay/--servers'|'replay/--timeout'|'replay/--context'|'replay/--tls-ca'|'replay/--tls-cert'|'replay/--tls-key'|'replay/--color'|'get/-p'|'get/--partition'|'get/-f'|'get/--format'|'get/-K'|'get/-D'|'get/--key-encoding'|'get/--value-encoding'|'get/-s'|'get/--servers'|'get/--timeout'|'get/--context'|'get/--tls-ca'|'get/--tls-cert'|'get/--tls-key'|'get/--color'|'cursor/-s'|'cursor/--servers'|'cursor/--timeout'|'cursor/--context'|'cursor/--tls-ca'|'cursor/--tls-cert'|'cursor/--tls-key'|'cursor/--color'|'cursor get/--id'|'cursor get/-p'|'cursor get/--partition'|'cursor get/-s'|'cursor get/--servers'|'cursor get/--timeout'|'cursor get/--context'|'cursor get/--tls-ca'|'cursor get/--tls-cert'|'cursor get/--tls-key'|'cursor get/--color'|'cursor set/--id'|'cursor set/-p'|'cursor set/--partition'|'cursor set/--offset'|'cursor set/--to'|'cursor set/-s'|'cursor set/--servers'|'cursor set/--timeout'|'cursor set/--context'|'cursor set/--tls-ca'|'cursor set/--tls-cert'|'cursor set/--tls-key'|'cursor set/--color'|'cursor list/--id'|'cursor list/--format'|'cursor list/-s'|'cursor list/--servers'|'cursor list/--timeout'|'cursor list/--context'|'cursor list/--tls-ca'|'cursor list/--tls-cert'|'cursor list/--tls-key'|'cursor list/--color'|'group/-s'|'group/--servers'|'group/--timeout'|'group/--context'|'group/--tls-ca'|'group/--tls-cert'|'group/--tls-key'|'group/--color'|'group list/-s'|'group list/--servers'|'group list/--timeout'|'group list/--context'|'group list/--tls-ca'|'group list/--tls-cert'|'group list/--tls-key'|'group list/--color'|'group describe/-s'|'group describe/--servers'|'group describe/--timeout'|'group describe/--context'|'group describe/--tls-ca'|'group describe/--tls-cert'|'group describe/--tls-key'|'group describe/--color'|'group seek/--to'|'group seek/--stream'|'group seek/-s'|'group seek/--servers'|'group seek/--timeout'|'group seek/--context'|'group seek/--tls-ca'|'group seek/--tls-cert'|'group seek/--tls-key'|'group seek/--color'|'activity/-s'|'activity/--servers'|'activity/--timeout'|'activity/--context'|'activity/--tls-ca'|'activity/--tls-cert'|'activity/--tls-key'|'activity/--color'|'activity tail/--to'|'activity tail/-s'|'activity tail/--servers'|'activity tail/--timeout'|'activity tail/--context'|'activity tail/--tls-ca'|'activity tail/--tls-cert'|'activity tail/--tls-key'|'activity tail/--color'|'context/-s'|'context/--servers'|'context/--timeout'|'context/--context'|'context/--tls-ca'|'context/--tls-cert'|'context/--tls-key'|'context/--color'|'context add/--description'|'context add/-s'|'context add/--servers'|'context add/--timeout'|'context add/--context'|'context add/--tls-ca'|'context add/--tls-cert'|'context add/--tls-key'|'context add/--color'|'context use/-s'|'context use/--servers'|'context use/--timeout'|'context use/--context'|'context use/--tls-ca'|'context use/--tls-cert'|'context use/--tls-key'|'context use/--color'|'context list/--format'|'context list/-s'|'context list/--servers'|'context list/--timeout'|'context list/--context'|'context list/--tls-ca'|'context list/--tls-cert'|'context list/--tls-key'|'context list/--color'|'context show/--format'|'context show/-s'|'context show/--servers'|'context show/--timeout'|'context show/--context'|'context show/--tls-ca'|'context show/--tls-cert'|'context show/--tls-key'|'context show/--color'|'context edit/-s'|'context edit/--servers'|'context edit/--timeout'|'context edit/--context'|'context edit/--tls-ca'|'context edit/--tls-cert'|'context edit/--tls-key'|'context edit/--color'|'context rm/-s'|'context rm/--servers'|'context rm/--timeout'|'context rm/--context'|'context rm/--tls-ca'|'context rm/--tls-cert'|'context rm/--tls-key'|'context rm/--color'|'context current/-s'|'context current/--servers'|'context current/--timeout'|'context current/--context'|'context current/--tls-ca'|'context current/--tls-cert'|'context current/--tls-key'|'context current/--color'|'context prompt/-s'|'context prompt/--servers'|'context prompt/--timeout'|'context prompt/--context'|'context prompt/--tls-ca'|'context prompt/--tls-cert'|'context prompt/--tls-key'|'context prompt/--color'|'context -/-s'|'context -/--servers'|'context -/--timeout'|'context -/--context'|'context -/--tls-ca'|'context -/--tls-cert'|'context -/--tls-key'|'context -/--color'|'bench/-s'|'bench/--servers'|'bench/--timeout'|'bench/--context'|'bench/--tls-ca'|'bench/--tls-cert'|'bench/--tls-key'|'bench/--color'|'bench pub/--msgs'|'bench pub/--duration'|'bench pub/--size'|'bench pub/--clients'|'bench pub/--partitions'|'bench pub/--ack'|'bench pub/--window'|'bench pub/--path'|'bench pub/--nats'|'bench pub/--jetstream'|'bench pub/--rate'|'bench pub/--warmup'|'bench pub/--format'|'bench pub/--csv'|'bench pub/-s'|'bench pub/--servers'|'bench pub/--timeout'|'bench pub/--context'|'bench pub/--tls-ca'|'bench pub/--tls-cert'|'bench pub/--tls-key'|'bench pub/--color'|'bench sub/--msgs'|'bench sub/--duration'|'bench sub/--size'|'bench sub/--clients'|'bench sub/--partitions'|'bench sub/--ack'|'bench sub/--window'|'bench sub/--path'|'bench sub/--nats'|'bench sub/--jetstream'|'bench sub/--rate'|'bench sub/--warmup'|'bench sub/--format'|'bench sub/--csv'|'bench sub/-s'|'bench sub/--servers'|'bench sub/--timeout'|'bench sub/--context'|'bench sub/--tls-ca'|'bench sub/--tls-cert'|'bench sub/--tls-key'|'bench sub/--color'|'bench e2e/--msgs'|'bench e2e/--duration'|'bench e2e/--size'|'bench e2e/--clients'|'bench e2e/--partitions'|'bench e2e/--ack'|'bench e2e/--window'|'bench e2e/--path'|'bench e2e/--nats'|'bench e2e/--jetstream'|'bench e2e/--rate'|'bench e2e/--warmup'|'bench e2e/--format'|'bench e2e/--csv'|'bench e2e/-s'|'bench e2e/--servers'|'bench e2e/--timeout'|'bench e2e/--context'|'bench e2e/--tls-ca'|'bench e2e/--tls-cert'|'bench e2e/--tls-key'|'bench e2e/--color'|'bench rtt/--msgs'|'bench rtt/--duration'|'bench rtt/--size'|'bench rtt/--clients'|'bench rtt/--partitions'|'bench rtt/--ack'|'bench rtt/--window'|'bench rtt/--path'|'bench rtt/--nats'|'bench rtt/--jetstream'|'bench rtt/--rate'|'bench rtt/--warmup'|'bench rtt/--format'|'bench rtt/--csv'|'bench rtt/-s'|'bench rtt/--servers'|'bench rtt/--timeout'|'bench rtt/--context'|'bench rtt/--tls-ca'|'bench rtt/--tls-cert'|'bench rtt/--tls-key'|'bench rtt/--color'|'shell/-s'|'shell/--servers'|'shell/--timeout'|'shell/--context'|'shell/--tls-ca'|'shell/--tls-cert'|'shell/--tls-key'|'shell/--color'|'completion/-s'|'completion/--servers'|'completion/--timeout'|'completion/--context'|'completion/--tls-ca'|'completion/--tls-cert'|'completion/--tls-key'|'completion/--color'|'docs/-s'|'docs/--servers'|'docs/--timeout'|'docs/--context'|'docs/--tls-ca'|'docs/--tls-cert'|'docs/--tls-key'|'docs/--color'|'docs man/--dir'|'docs man/-s'|'docs man/--servers'|'docs man/--timeout'|'docs man/--context'|'docs man/--tls-ca'|'docs man/--tls-cert'|'docs man/--tls-key'|'docs man/--color'|'version/-s'|'version/--servers'|'version/--timeout'|'version/--context'|'version/--tls-ca'|'version/--tls-cert'|'version/--tls-key'|'version/--color'|'help/-s'|'help/--servers'|'help/--timeout'|'help/--context'|'help/--tls-ca'|'help/--tls-cert'|'help/--tls-key'|'help/--color') return 0 ;;
   esac
   return 1
 }
 
 function _lb_live_kind() {
   case "$1|$2" in
-    '|opt:--context'|'broker|opt:--context'|'broker start|opt:--context'|'cluster|opt:--context'|'cluster info|opt:--context'|'cluster health|opt:--context'|'stream|opt:--context'|'stream create|opt:--context'|'stream list|opt:--context'|'stream describe|opt:--context'|'stream delete|opt:--context'|'stream pause|opt:--context'|'stream readonly|opt:--context'|'publish|opt:--context'|'tail|opt:--context'|'replay|opt:--context'|'get|opt:--context'|'cursor|opt:--context'|'cursor get|opt:--context'|'cursor set|opt:--context'|'cursor list|opt:--context'|'group|opt:--context'|'group list|opt:--context'|'group describe|opt:--context'|'group seek|opt:--context'|'activity|opt:--context'|'activity tail|opt:--context'|'context|opt:--context'|'context add|opt:--context'|'context use|opt:--context'|'context use|pos:0'|'context list|opt:--context'|'context show|opt:--context'|'context show|pos:0'|'context edit|opt:--context'|'context edit|pos:0'|'context rm|opt:--context'|'context rm|pos:0'|'context current|opt:--context'|'context prompt|opt:--context'|'context -|opt:--context'|'bench|opt:--context'|'bench pub|opt:--context'|'bench sub|opt:--context'|'bench e2e|opt:--context'|'bench rtt|opt:--context'|'shell|opt:--context'|'completion|opt:--context'|'docs|opt:--context'|'docs man|opt:--context'|'version|opt:--context'|'help|opt:--context') _lb_r=contexts ;;
-    'stream describe|opt:-p'|'stream describe|opt:--partition'|'stream pause|opt:-p'|'stream pause|opt:--partition'|'stream readonly|opt:-p'|'stream readonly|opt:--partition'|'publish|opt:-p'|'publish|opt:--partition'|'tail|opt:-p'|'tail|opt:--partition'|'replay|opt:-p'|'replay|opt:--partition'|'get|opt:-p'|'get|opt:--partition'|'cursor get|opt:-p'|'cursor get|opt:--partition'|'cursor set|opt:-p'|'cursor set|opt:--partition') _lb_r=partitions ;;
-    'stream describe|pos:0'|'stream delete|pos:0'|'stream delete|pos:1'|'stream delete|pos:2'|'stream delete|pos:3'|'stream pause|pos:0'|'stream readonly|pos:0'|'publish|pos:0'|'tail|pos:0'|'replay|pos:0'|'get|pos:0'|'cursor get|pos:0'|'cursor set|pos:0'|'cursor list|pos:0'|'bench pub|pos:0'|'bench sub|pos:0'|'bench e2e|pos:0'|'bench rtt|pos:0') _lb_r=streams ;;
+    '|opt:--context'|'broker|opt:--context'|'broker start|opt:--context'|'broker config|opt:--context'|'broker config print|opt:--context'|'broker config validate|opt:--context'|'cluster|opt:--context'|'cluster info|opt:--context'|'cluster health|opt:--context'|'stream|opt:--context'|'stream create|opt:--context'|'stream list|opt:--context'|'stream describe|opt:--context'|'stream delete|opt:--context'|'stream pause|opt:--context'|'stream readonly|opt:--context'|'stream offsets|opt:--context'|'publish|opt:--context'|'tail|opt:--context'|'replay|opt:--context'|'get|opt:--context'|'cursor|opt:--context'|'cursor get|opt:--context'|'cursor set|opt:--context'|'cursor list|opt:--context'|'group|opt:--context'|'group list|opt:--context'|'group describe|opt:--context'|'group seek|opt:--context'|'activity|opt:--context'|'activity tail|opt:--context'|'context|opt:--context'|'context add|opt:--context'|'context use|opt:--context'|'context use|pos:0'|'context list|opt:--context'|'context show|opt:--context'|'context show|pos:0'|'context edit|opt:--context'|'context edit|pos:0'|'context rm|opt:--context'|'context rm|pos:0'|'context current|opt:--context'|'context prompt|opt:--context'|'context -|opt:--context'|'bench|opt:--context'|'bench pub|opt:--context'|'bench sub|opt:--context'|'bench e2e|opt:--context'|'bench rtt|opt:--context'|'shell|opt:--context'|'completion|opt:--context'|'docs|opt:--context'|'docs man|opt:--context'|'version|opt:--context'|'help|opt:--context') _lb_r=contexts ;;
+    'stream describe|opt:-p'|'stream describe|opt:--partition'|'stream pause|opt:-p'|'stream pause|opt:--partition'|'stream readonly|opt:-p'|'stream readonly|opt:--partition'|'stream offsets|opt:-p'|'stream offsets|opt:--partition'|'publish|opt:-p'|'publish|opt:--partition'|'tail|opt:-p'|'tail|opt:--partition'|'replay|opt:-p'|'replay|opt:--partition'|'get|opt:-p'|'get|opt:--partition'|'cursor get|opt:-p'|'cursor get|opt:--partition'|'cursor set|opt:-p'|'cursor set|opt:--partition') _lb_r=partitions ;;
+    'stream describe|pos:0'|'stream delete|pos:0'|'stream delete|pos:1'|'stream delete|pos:2'|'stream delete|pos:3'|'stream pause|pos:0'|'stream readonly|pos:0'|'stream offsets|pos:0'|'publish|pos:0'|'tail|pos:0'|'replay|pos:0'|'get|pos:0'|'cursor get|pos:0'|'cursor set|pos:0'|'cursor list|pos:0'|'bench pub|pos:0'|'bench sub|pos:0'|'bench e2e|pos:0'|'bench rtt|pos:0') _lb_r=streams ;;
     'tail|opt:--group'|'group describe|pos:0'|'group seek|pos:0') _lb_r=groups ;;
     *) _lb_r="" ;;
   esac
