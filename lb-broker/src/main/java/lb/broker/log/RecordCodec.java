@@ -99,30 +99,18 @@ final class RecordCodec {
     }
 
     private static void putString(ByteBuffer out, String s) {
-        int n = s.length();
-        if (n <= 0xFFFF && isAscii(s)) {
-            // Subjects and inboxes are ASCII in practice: no byte[] per string per record.
-            out.putShort((short) n);
-            for (int i = 0; i < n; i++) {
-                out.put((byte) s.charAt(i));
-            }
+        if (s.isEmpty()) {
+            out.putShort((short) 0);
             return;
         }
+        // One vectorised encode and one bulk copy: the encode buffer is direct, where a put per
+        // character costs a bounds and scope check each.
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         if (b.length > 0xFFFF) {
             throw new IllegalArgumentException("string of " + b.length
                     + " bytes is too long (max 65535): " + s.substring(0, 40) + "...");
         }
         out.putShort((short) b.length).put(b);
-    }
-
-    private static boolean isAscii(String s) {
-        for (int i = 0, n = s.length(); i < n; i++) {
-            if (s.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
     }
 
     int crcOf(ByteBuffer buf, int from, int to) {
