@@ -101,31 +101,36 @@ final class LocalPublisher {
         return s;
     }
 
-    /** Which subjects other streams listen on, for one metadata view (computed on demand). */
+    /** Which streams listen on which subjects, for one metadata view (computed on demand). */
     private static final class SharedSubjects {
         final MetadataView view;
-        final ConcurrentHashMap<String, Boolean> answers = new ConcurrentHashMap<>();
+        /** subject → names of the streams with a partition subscribed to it. */
+        final ConcurrentHashMap<String, java.util.List<String>> listeners = new ConcurrentHashMap<>();
 
         SharedSubjects(MetadataView view) {
             this.view = view;
         }
 
         boolean listenedByOthers(String stream, String subject) {
-            return answers.computeIfAbsent(stream + ' ' + subject, k -> compute(stream, subject));
-        }
-
-        private boolean compute(String stream, String subject) {
-            for (StreamInfo s : view.streams().values()) {
-                if (s.name().equals(stream)) {
-                    continue;
-                }
-                for (PartitionInfo q : s.partitions().values()) {
-                    if (subjectMatches(q.subject(), subject)) {
-                        return true;
-                    }
+            for (String s : listeners.computeIfAbsent(subject, this::compute)) {
+                if (!s.equals(stream)) {
+                    return true;
                 }
             }
             return false;
+        }
+
+        private java.util.List<String> compute(String subject) {
+            java.util.List<String> out = new java.util.ArrayList<>();
+            for (StreamInfo s : view.streams().values()) {
+                for (PartitionInfo q : s.partitions().values()) {
+                    if (subjectMatches(q.subject(), subject)) {
+                        out.add(s.name());
+                        break;
+                    }
+                }
+            }
+            return java.util.List.copyOf(out);
         }
     }
 

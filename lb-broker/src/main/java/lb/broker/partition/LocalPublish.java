@@ -38,6 +38,9 @@ public record LocalPublish(String subject, ByteString key, ByteString value, Map
      */
     int envelopeSize() {
         int n = 8 + 16 + key.size() + value.size() + subject.length() + ackInbox.length() + correlationId.length();
+        if (headers.isEmpty()) {
+            return n; // no iterator: protobuf's unmodifiable map makes one per call
+        }
         for (Map.Entry<String, ByteString> h : headers.entrySet()) {
             n += 6 + h.getKey().length() + h.getValue().size();
         }
