@@ -36,9 +36,10 @@ import lb.client.envelope.Envelope;
  * ({@link #offload}), so it blocks only its call. Subscribe runs one {@link SubscribeSession}
  * per call.
  *
- * <p>Deliberate differences from upstream (listed in the README): a unary Publish or
- * PublishToSubject without a deadline waits for its ack up to the default timeout instead of
- * returning at once without one (behavior.md §15.11); PublishToSubject maps an error ack to a
+ * <p>Deliberate differences from upstream (listed in the README): Publish and PublishAsync to a
+ * partition this server leads skip NATS ({@link LocalPublisher}); a unary Publish or
+ * PublishToSubject without a deadline waits for its ack (through NATS: up to the default
+ * timeout) instead of returning at once without one (behavior.md §15.11); PublishToSubject maps an error ack to a
  * status like Publish does (§15.12); a PublishAsync message that NATS refused is not counted as
  * in flight (§15.14).
  */
@@ -268,14 +269,12 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
             return; // the UnaryAck answers
         }
         unary(out, () -> { // through NATS: waits for the ack on a virtual thread
-            PartitionInfo p = target;
-            String inbox = localInbox;
-            Api.Message env = envelope(req, p.subject(), inbox);
+            Api.Message env = envelope(req, target.subject(), localInbox);
             if (req.getAckPolicy() == Api.AckPolicy.NONE) {
-                publishNats(p.subject(), env);
+                publishNats(target.subject(), env);
                 return Api.PublishResponse.getDefaultInstance();
             }
-            Api.Ack ack = publishAndAwait(p.subject(), env, inbox);
+            Api.Ack ack = publishAndAwait(target.subject(), env, localInbox);
             throwIfAckError(ack);
             return Api.PublishResponse.newBuilder().setAck(ack).build();
         });

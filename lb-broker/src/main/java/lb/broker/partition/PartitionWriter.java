@@ -27,6 +27,11 @@ import lb.client.envelope.EnvelopeException;
  * §4.3), appends the batch with one write (the log fsyncs per its sync policy, group-committed),
  * advances the high watermark and sends the acks (§4.4).
  *
+ * <p>The same queue takes {@link LocalPublish}es: messages this broker's gRPC handlers hand
+ * over in-process ({@link #offer}); they get the same checks, record and ack as an envelope, the
+ * ack going to their listener. Their copies republished on NATS (for other streams on the
+ * subject) carry {@link #STORED_BY_HEADER} and are skipped here.
+ *
  * <p>Threads: a dispatcher thread shared with other partitions only enqueues (blocking when the
  * queue is full, which pushes back into the NATS client's own bounded pending buffer); the
  * writer virtual thread {@code lb-partition-<stream>-<id>-writer} owns everything else. {@link #stop()} unsubscribes,
