@@ -302,6 +302,81 @@ class PartitionIngestTest {
         assertEquals(1, nextAck(acks).getOffset(), "writable again");
     }
 
+    /** What an in-process publisher (the gRPC handlers) hears back, in order. */
+    static final class Outcomes implements LocalPublish.AckListener {
+        final java.util.concurrent.LinkedBlockingQueue<Object> got = new java.util.concurrent.LinkedBlockingQueue<>();
+
+        @Override
+        public void onAck(Api.Ack ack) {
+            got.add(ack);
+        }
+
+        @Override
+        public void onFailure(Status status) {
+            got.add(status);
+        }
+
+        Object next() throws InterruptedException {
+            Object o = got.poll(5, TimeUnit.SECONDS);
+            assertNotNull(o, "an outcome");
+            return o;
+        }
+    }
+
+    private static LocalPublish local(String value, int size, long expected, LocalPublish.AckListener l) {
+        return new LocalPublish("loc", ByteString.copyFromUtf8("k"), ByteString.copyFromUtf8(value + "x".repeat(size)),
+                java.util.Map.of("h", ByteString.copyFromUtf8("v")), "inbox.loc", false, "c-" + value,
+                Api.AckPolicy.LEADER_VALUE, expected, l);
+    }
+
+    /**
+     * In-process publishes get the checks, records and acks of envelopes, through their listener:
+     * stored and acked in order, refused when too large or at the wrong expected offset, failed
+     * when read-only, and turned away (false) once the partition stops leading.
+     */
+    @Test
+    void inProcessPublishesAreCheckedStoredAndAnsweredLikeEnvelopes() throws Exception {
+        create("loc", 1, Api.CreateStreamRequest.newBuilder().setOptimisticConcurrencyControl(
+                Api.NullableBool.newBuilder().setValue(true)));
+        waitLeading("loc", 0);
+        Partition p = partition("loc", 0);
+        Outcomes out = new Outcomes();
+        assertTrue(p.offer(local("a", 0, -1, out)));
+        assertTrue(p.offer(local("b", 2000, -1, out)));
+        assertTrue(p.offer(local("c", 0, 5, out)));
+        assertTrue(p.offer(local("d", 0, 1, out)));
+        Api.Ack a = (Api.Ack) out.next();
+        assertEquals(Api.Ack.Error.OK, a.getAckError());
+        assertEquals(0, a.getOffset());
+        assertEquals("c-a", a.getCorrelationId());
+        assertEquals("inbox.loc", a.getAckInbox());
+        assertEquals("loc", a.getMsgSubject());
+        assertTrue(a.getCommitTimestamp() > 0);
+        assertEquals(Api.Ack.Error.TOO_LARGE, ((Api.Ack) out.next()).getAckError());
+        assertEquals(Api.Ack.Error.INCORRECT_OFFSET, ((Api.Ack) out.next()).getAckError());
+        Api.Ack d = (Api.Ack) out.next();
+        assertEquals(1, d.getOffset(), "only a and d were stored");
+        List<Api.Message> stored = read(p, 0, 2);
+        assertEquals("a", stored.get(0).getValue().toStringUtf8());
+        assertEquals("v", stored.get(0).getHeadersMap().get("h").toStringUtf8());
+        assertEquals("loc", stored.get(0).getHeadersMap().get("subject").toStringUtf8());
+        assertEquals("", stored.get(0).getHeadersMap().get("reply").toStringUtf8());
+
+        node.controller.setStreamReadonly("loc", List.of(), true).get(5, TimeUnit.SECONDS);
+        assertTrue(p.offer(local("e", 0, -1, out)));
+        Status ro = (Status) out.next();
+        assertEquals(Status.Code.FAILED_PRECONDITION, ro.getCode());
+        assertEquals("readonly partition: 0", ro.getDescription());
+
+        node.controller.pauseStream("loc", List.of(), false).get(5, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (p.isLeading()) {
+            assertTrue(System.nanoTime() < deadline, "the paused partition kept leading");
+            Thread.sleep(5);
+        }
+        assertFalse(p.offer(local("f", 0, -1, out)), "a paused partition does not take in-process publishes");
+    }
+
     @Test
     void pauseEndsReadersAndResumeReopensTheLog() throws Exception {
         create("p", 1, Api.CreateStreamRequest.newBuilder());
