@@ -35,15 +35,18 @@ final class SubscribeSession implements GroupSubscriptions.Holder {
 
     private final BrokerContext ctx;
     private final Api.SubscribeRequest req;
-    private final ServerCallStreamObserver<Api.Message> call;
+    private final ServerCallStreamObserver<Object> call;
+    /** Send messages as their encoding ({@link EncodedMessages}) rather than as message objects. */
+    private final boolean encoded;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
     private final GroupSubscriptions fencing;
     /** Set by another member's subscription of the same group and partition (§3.6 row 7b). */
     private volatile boolean replaced;
 
-    SubscribeSession(BrokerContext ctx, Api.SubscribeRequest req, ServerCallStreamObserver<Api.Message> call,
-                     GroupSubscriptions fencing) {
+    SubscribeSession(BrokerContext ctx, Api.SubscribeRequest req, ServerCallStreamObserver<Object> call,
+                     GroupSubscriptions fencing, boolean encoded) {
+        this.encoded = encoded;
         this.ctx = ctx;
         this.req = req;
         this.call = call;
@@ -147,15 +150,25 @@ final class SubscribeSession implements GroupSubscriptions.Holder {
                 if (!awaitReady()) {
                     continue;
                 }
-                PartitionReader.Batch b = reader.next(BATCH, WAIT_MS);
-                for (Api.Message m : b.messages()) {
-                    call.onNext(m);
+                Status end;
+                if (encoded) {
+                    PartitionReader.EncodedBatch b = reader.nextEncoded(BATCH, WAIT_MS);
+                    for (byte[] m : b.messages()) {
+                        call.onNext(m);
+                    }
+                    end = b.end();
+                } else {
+                    PartitionReader.Batch b = reader.next(BATCH, WAIT_MS);
+                    for (Api.Message m : b.messages()) {
+                        call.onNext(m);
+                    }
+                    end = b.end();
                 }
-                if (b.end() != null) {
-                    if (b.end().isOk()) {
+                if (end != null) {
+                    if (end.isOk()) {
                         call.onCompleted();
                     } else {
-                        call.onError(b.end().asRuntimeException());
+                        call.onError(end.asRuntimeException());
                     }
                     return;
                 }

@@ -185,7 +185,7 @@ public final class BrokerServer implements AutoCloseable {
             sb.sslContext(serverTls());
         }
         grpc = sb.directExecutor()
-                .addService(api)
+                .addService(api.definition())
                 .addService(health.getHealthService())
                 .maxInboundMessageSize(Math.max(4 << 20,
                         (int) Math.min(Integer.MAX_VALUE, 2 * maxMessageBytes())))

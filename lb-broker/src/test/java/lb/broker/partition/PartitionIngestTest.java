@@ -377,6 +377,49 @@ class PartitionIngestTest {
         assertFalse(p.offer(local("f", 0, -1, out)), "a paused partition does not take in-process publishes");
     }
 
+    /** Subscribe's encoded messages are byte for byte the protobuf encoding of the messages. */
+    @Test
+    void encodedReadsAreExactlyTheProtobufEncodingOfTheMessages() throws Exception {
+        create("enc", 2, Api.CreateStreamRequest.newBuilder());
+        waitLeading("enc", 1);
+        Partition p = partition("enc", 1);
+        java.util.Random rnd = new java.util.Random(7);
+        Outcomes out = new Outcomes();
+        int n = 300;
+        for (int i = 0; i < n; i++) {
+            switch (i % 3) {
+                case 0 -> nc.publish("enc.1", "r" + i, ("plain-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                case 1 -> {
+                    Api.Message.Builder m = Api.Message.newBuilder().setOffset(-1)
+                            .setValue(ByteString.copyFrom(new byte[rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(400)]));
+                    if (rnd.nextBoolean()) {
+                        m.setKey(ByteString.copyFromUtf8("ké" + i));
+                    }
+                    for (int h = rnd.nextInt(4); h > 0; h--) {
+                        m.putHeaders("h" + h, h == 2 ? ByteString.EMPTY : ByteString.copyFromUtf8("v" + i));
+                    }
+                    nc.publish("enc.1", Envelope.encodePublish(m.build()));
+                }
+                default -> assertTrue(p.offer(new LocalPublish("enc.1", ByteString.EMPTY, ByteString.copyFromUtf8("l" + i),
+                        java.util.Map.of(), "", false, "", Api.AckPolicy.NONE_VALUE, -1, null)));
+            }
+        }
+        List<Api.Message> messages = read(p, 0, n);
+        List<byte[]> encoded = new ArrayList<>();
+        try (PartitionReader r = p.newReader(0, -1)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (encoded.size() < n && System.nanoTime() < deadline) {
+                encoded.addAll(r.nextEncoded(n - encoded.size(), 200).messages());
+            }
+        }
+        assertEquals(n, encoded.size());
+        for (int i = 0; i < n; i++) {
+            assertEquals(java.util.HexFormat.of().formatHex(messages.get(i).toByteArray()),
+                    java.util.HexFormat.of().formatHex(encoded.get(i)), "message " + i);
+        }
+        assertEquals(0, out.got.size());
+    }
+
     @Test
     void pauseEndsReadersAndResumeReopensTheLog() throws Exception {
         create("p", 1, Api.CreateStreamRequest.newBuilder());
