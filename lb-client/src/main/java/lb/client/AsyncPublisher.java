@@ -2,7 +2,10 @@ package lb.client;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.liftbridge.proto.APIGrpc;
@@ -47,6 +50,10 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class AsyncPublisher implements AutoCloseable {
 
+    /** PublishAsync with responses read lazily ({@link PublishResult}); requests as generated. */
+    private static final MethodDescriptor<Api.PublishRequest, PublishResult> METHOD =
+            APIGrpc.getPublishAsyncMethod().toBuilder(APIGrpc.getPublishAsyncMethod().getRequestMarshaller(),
+                    PublishResult.MARSHALLER).build();
     private static final System.Logger LOG = System.getLogger(AsyncPublisher.class.getName());
     private static final ScheduledThreadPoolExecutor TIMER = timer();
     private static final AtomicLong STREAMS = new AtomicLong();
@@ -89,7 +96,8 @@ final class AsyncPublisher implements AutoCloseable {
         this.handlers = new Object[ring];
         this.deadlines = new long[ring];
         ResponseHandler handler = new ResponseHandler();
-        APIGrpc.newStub(channel).withExecutor(DirectExecutor.INSTANCE).publishAsync(handler);
+        ClientCalls.asyncBidiStreamingCall(
+                channel.newCall(METHOD, CallOptions.DEFAULT.withExecutor(DirectExecutor.INSTANCE)), handler);
         this.requests = handler.requests;
         long period = Math.clamp(ackTimeoutNanos / 8, TimeUnit.MILLISECONDS.toNanos(10),
                 TimeUnit.SECONDS.toNanos(1));
@@ -280,16 +288,36 @@ final class AsyncPublisher implements AutoCloseable {
                 "no ack within " + ackTimeout.toMillis() + " ms (correlation id " + id + ")");
     }
 
-    /** Completes the publish with id {@code id} wherever it waits; a no-op if it already ended. */
-    private void complete(String id, Api.Ack ack, LiftbridgeException error) {
-        long n = parseId(id);
-        if (n <= 0 || !completeSlot(n, ack, error)) {
-            completeById(id, ack, error);
+    /** Completes the publish that {@code r} answers, wherever it waits; a no-op if it already ended. */
+    private void complete(PublishResult r) {
+        LiftbridgeException error = r.asyncError() == null ? null
+                : LiftbridgeException.fromAsyncError(r.asyncError());
+        PublishResult result = error == null ? r : null;
+        long n = parseId(r.data(), r.idFrom(), r.idLength());
+        if (n <= 0 || !completeSlot(n, result, error)) {
+            completeById(r.correlationId(), result, error);
         }
     }
 
+    /** n of a generated id of this stream given as bytes, or -1 for any other id. */
+    long parseId(byte[] b, int from, int length) {
+        int p = idPrefixBytes.length;
+        if (length <= p || length - p > 18 || !java.util.Arrays.equals(b, from, from + p, idPrefixBytes, 0, p)) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = from + p; i < from + length; i++) {
+            int c = b[i];
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n > 0 ? n : -1;
+    }
+
     /** Completes generated publish n if it waits in its slot; false if it does not. */
-    private boolean completeSlot(long n, Api.Ack ack, LiftbridgeException error) {
+    private boolean completeSlot(long n, PublishResult ack, LiftbridgeException error) {
         if (n <= 0) {
             return false;
         }
@@ -306,7 +334,7 @@ final class AsyncPublisher implements AutoCloseable {
         return true;
     }
 
-    private void completeById(String id, Api.Ack ack, LiftbridgeException error) {
+    private void completeById(String id, PublishResult ack, LiftbridgeException error) {
         Pending p = pending.remove(id);
         if (p == null) {
             return; // already timed out, or a second stream on the subject acked it too
@@ -316,18 +344,25 @@ final class AsyncPublisher implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private static void finish(Object handler, Api.Ack ack, LiftbridgeException error) {
+    private static void finish(Object handler, PublishResult result, LiftbridgeException error) {
         if (handler instanceof CompletableFuture<?> f) {
             CompletableFuture<Api.Ack> af = (CompletableFuture<Api.Ack>) f;
             if (error != null) {
                 af.completeExceptionally(error);
-            } else {
-                af.complete(ack);
+                return;
             }
+            Api.Ack ack;
+            try {
+                ack = result == null ? null : result.ack();
+            } catch (LiftbridgeException e) {
+                af.completeExceptionally(e);
+                return;
+            }
+            af.complete(ack);
             return;
         }
         try {
-            ((AckHandler) handler).done(ack, error);
+            ((AckHandler) handler).done(result, error);
         } catch (RuntimeException e) {
             // Not rethrown: on the transport thread it would cancel the stream and fail every
             // other outstanding publish for one faulty callback.
@@ -365,7 +400,7 @@ final class AsyncPublisher implements AutoCloseable {
     }
 
     private final class ResponseHandler
-            implements ClientResponseObserver<Api.PublishRequest, Api.PublishResponse> {
+            implements ClientResponseObserver<Api.PublishRequest, PublishResult> {
         ClientCallStreamObserver<Api.PublishRequest> requests;
         private int received; // responses since the last request(); transport thread only
 
@@ -376,16 +411,12 @@ final class AsyncPublisher implements AutoCloseable {
         }
 
         @Override
-        public void onNext(Api.PublishResponse r) {
+        public void onNext(PublishResult r) {
             if (++received == RESPONSE_BATCH / 2) {
                 received = 0;
                 requests.request(RESPONSE_BATCH / 2);
             }
-            if (r.hasAsyncError()) {
-                complete(r.getCorrelationId(), null, LiftbridgeException.fromAsyncError(r.getAsyncError()));
-            } else {
-                complete(r.getAck().getCorrelationId(), r.getAck(), null);
-            }
+            complete(r);
         }
 
         @Override

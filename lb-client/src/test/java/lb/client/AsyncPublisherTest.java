@@ -179,7 +179,7 @@ class AsyncPublisherTest {
         CountDownLatch done = new CountDownLatch(6);
         for (String v : List.of("5", "err", "drop", "dup", "6")) {
             client.publishAsync("s", ByteString.copyFromUtf8(v), P0, (ack, error) -> {
-                outcomes.computeIfAbsent(v, k -> new CopyOnWriteArrayList<>()).add(error != null ? error : ack);
+                outcomes.computeIfAbsent(v, k -> new CopyOnWriteArrayList<>()).add(error != null ? error : ack.ack());
                 done.countDown();
             });
         }
@@ -213,7 +213,8 @@ class AsyncPublisherTest {
             if (error != null) {
                 f.completeExceptionally(error);
             } else {
-                f.complete(ack);
+                f.complete(ack.ack());
+                assertEquals(42, ack.offset());
             }
         });
         assertEquals(42, f.get(5, TimeUnit.SECONDS).getOffset());

@@ -239,7 +239,7 @@ final class LbTarget implements Target {
                 if (error != null) {
                     listener.onError(token, error);
                 } else {
-                    listener.onAck(token, ack == null ? -1 : ack.getOffset());
+                    listener.onAck(token, ack == null ? -1 : ack.offset());
                 }
             });
         }
