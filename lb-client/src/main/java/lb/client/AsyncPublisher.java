@@ -50,10 +50,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class AsyncPublisher implements AutoCloseable {
 
-    /** PublishAsync with responses read lazily ({@link PublishResult}); requests as generated. */
-    private static final MethodDescriptor<Api.PublishRequest, PublishResult> METHOD =
-            APIGrpc.getPublishAsyncMethod().toBuilder(APIGrpc.getPublishAsyncMethod().getRequestMarshaller(),
-                    PublishResult.MARSHALLER).build();
+    /**
+     * PublishAsync with requests serialised by hand ({@link EncodedPublish}) and responses read
+     * lazily ({@link PublishResult}); the same method on the wire as the generated one.
+     */
+    private static final MethodDescriptor<EncodedPublish, PublishResult> METHOD =
+            APIGrpc.getPublishAsyncMethod().toBuilder(EncodedPublish.MARSHALLER, PublishResult.MARSHALLER).build();
     private static final System.Logger LOG = System.getLogger(AsyncPublisher.class.getName());
     private static final ScheduledThreadPoolExecutor TIMER = timer();
     private static final AtomicLong STREAMS = new AtomicLong();
@@ -76,7 +78,8 @@ final class AsyncPublisher implements AutoCloseable {
     /** The decimal digits of {@link #nextId}, right-aligned, from {@link #idDigitsFrom}; sendLock. */
     private final byte[] idDigits = "0000000000000000000".getBytes(StandardCharsets.US_ASCII);
     private int idDigitsFrom = idDigits.length - 1; // guarded by sendLock
-    private final ClientCallStreamObserver<Api.PublishRequest> requests;
+    private final ClientCallStreamObserver<EncodedPublish> requests;
+    private volatile StreamName lastStream;
     private final ScheduledFuture<?> sweeper;
     private volatile boolean broken;
 
@@ -115,25 +118,27 @@ final class AsyncPublisher implements AutoCloseable {
         return broken;
     }
 
-    CompletableFuture<Api.Ack> publish(Api.PublishRequest.Builder req) {
+    CompletableFuture<Api.Ack> publish(String stream, int partition, ByteString value, MessageOptions options) {
         CompletableFuture<Api.Ack> f = new CompletableFuture<>();
-        publish(req, f);
+        publish(stream, partition, value, options, f);
         return f;
     }
 
     /**
-     * Sends one publish; {@code handler} (a {@code CompletableFuture<Api.Ack>} or an
-     * {@link AckHandler}) receives its outcome exactly once.
+     * Sends one publish of {@code value} to a partition with the options' key, headers, ack
+     * policy, ack inbox, correlation id and expected offset; {@code handler} (a
+     * {@code CompletableFuture<Api.Ack>} or an {@link AckHandler}) receives its outcome exactly once.
      */
-    void publish(Api.PublishRequest.Builder req, Object handler) {
+    void publish(String stream, int partition, ByteString value, MessageOptions options, Object handler) {
         if (broken) {
             finish(handler, null, new LiftbridgeException(LiftbridgeException.Kind.UNAVAILABLE,
                     "publish stream is closed"));
             return;
         }
-        if (req.getAckPolicy() == Api.AckPolicy.NONE) {
+        ByteString streamBytes = streamBytes(stream);
+        if (options.ackPolicy == Api.AckPolicy.NONE) {
             try {
-                send(req.build());
+                send(EncodedPublish.encode(streamBytes, partition, value, options, null));
             } catch (RuntimeException e) {
                 finish(handler, null, LiftbridgeException.from(e));
                 return;
@@ -149,8 +154,8 @@ final class AsyncPublisher implements AutoCloseable {
                     LiftbridgeException.Kind.CANCELLED, null, "interrupted while waiting to publish", e));
             return;
         }
-        String given = req.getCorrelationId();
-        if (!given.isEmpty()) {
+        String given = options.correlationId;
+        if (given != null && !given.isEmpty()) {
             if (parseId(given) > 0) {
                 permits.release();
                 finish(handler, null, new LiftbridgeException(LiftbridgeException.Kind.INVALID_ARGUMENT,
@@ -165,7 +170,7 @@ final class AsyncPublisher implements AutoCloseable {
                 return;
             }
             try {
-                send(req.build());
+                send(EncodedPublish.encode(streamBytes, partition, value, options, null));
             } catch (RuntimeException e) {
                 completeById(given, null, LiftbridgeException.from(e));
                 return;
@@ -184,7 +189,7 @@ final class AsyncPublisher implements AutoCloseable {
             n = ++nextId;
             int slot = (int) (n & mask);
             long deadline = System.nanoTime() + ackTimeoutNanos;
-            req.setCorrelationIdBytes(nextIdBytes());
+            EncodedPublish req = EncodedPublish.encode(streamBytes, partition, value, options, nextIdBytes());
             if (owner.get(slot) == 0) {
                 handlers[slot] = handler;
                 deadlines[slot] = deadline;
@@ -194,7 +199,7 @@ final class AsyncPublisher implements AutoCloseable {
                 pending.put(mapped, new Pending(handler, deadline));
             }
             try {
-                requests.onNext(req.build());
+                requests.onNext(req);
             } catch (RuntimeException e) {
                 failed = e;
             }
@@ -258,7 +263,24 @@ final class AsyncPublisher implements AutoCloseable {
         return idPrefix;
     }
 
-    private void send(Api.PublishRequest r) {
+    /**
+     * The UTF-8 bytes of a stream name, encoded once per stream rather than per publish: the last
+     * name is remembered (publishers mostly stick to one stream).
+     */
+    private ByteString streamBytes(String stream) {
+        StreamName last = lastStream;
+        if (last != null && last.name().equals(stream)) {
+            return last.bytes();
+        }
+        ByteString b = ByteString.copyFromUtf8(stream);
+        lastStream = new StreamName(stream, b);
+        return b;
+    }
+
+    private record StreamName(String name, ByteString bytes) {
+    }
+
+    private void send(EncodedPublish r) {
         sendLock.lock();
         try {
             requests.onNext(r);
@@ -400,12 +422,12 @@ final class AsyncPublisher implements AutoCloseable {
     }
 
     private final class ResponseHandler
-            implements ClientResponseObserver<Api.PublishRequest, PublishResult> {
-        ClientCallStreamObserver<Api.PublishRequest> requests;
+            implements ClientResponseObserver<EncodedPublish, PublishResult> {
+        ClientCallStreamObserver<EncodedPublish> requests;
         private int received; // responses since the last request(); transport thread only
 
         @Override
-        public void beforeStart(ClientCallStreamObserver<Api.PublishRequest> stream) {
+        public void beforeStart(ClientCallStreamObserver<EncodedPublish> stream) {
             this.requests = stream;
             stream.disableAutoRequestWithInitial(RESPONSE_BATCH);
         }

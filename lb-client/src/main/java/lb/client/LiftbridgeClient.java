@@ -158,9 +158,8 @@ public final class LiftbridgeClient implements AutoCloseable {
      * {@code maxInFlight} publishes are outstanding; beyond that this call blocks until one ends.
      */
     public CompletableFuture<Api.Ack> publishAsync(String stream, byte[] value, MessageOptions options) {
-        Api.PublishRequest.Builder req = options.toRequest(stream, partitionFor(stream, value, options),
-                ByteString.copyFrom(value));
-        return asyncPublisher().publish(req);
+        int partition = partitionFor(stream, value, options);
+        return asyncPublisher().publish(stream, partition, ByteString.copyFrom(value), options);
     }
 
     /**
@@ -177,7 +176,7 @@ public final class LiftbridgeClient implements AutoCloseable {
         java.util.Objects.requireNonNull(handler, "handler");
         int partition = options.partition != null ? options.partition
                 : partitionFor(stream, options.partitioner == null ? null : value.toByteArray(), options);
-        asyncPublisher().publish(options.toRequest(stream, partition, value), handler);
+        asyncPublisher().publish(stream, partition, value, options, handler);
     }
 
     /** Publishes to a NATS subject (every stream on it stores the message) and waits for an ack. */
@@ -565,7 +564,9 @@ public final class LiftbridgeClient implements AutoCloseable {
         /**
          * Adds an interceptor to every call of the client (e.g. to log or time calls). Several run
          * as ManagedChannelBuilder.intercept runs them (the last added sees a call first), on
-         * gRPC's threads: they must be thread-safe and must not block.
+         * gRPC's threads: they must be thread-safe and must not block. The PublishAsync stream's
+         * messages are not the generated classes but the client's own serialised forms (whose
+         * {@code toString()} prints what the generated request and response would print).
          */
         public Builder interceptor(io.grpc.ClientInterceptor interceptor) {
             this.interceptors.add(java.util.Objects.requireNonNull(interceptor, "interceptor"));

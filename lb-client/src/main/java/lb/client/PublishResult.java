@@ -105,6 +105,27 @@ public final class PublishResult {
         return new String(data, idFrom, idLength, StandardCharsets.UTF_8);
     }
 
+    /**
+     * The response in protobuf's short text form, as the generated message would print (for call
+     * tracing); decodes the ack.
+     */
+    @Override
+    public String toString() {
+        Api.PublishResponse.Builder r = Api.PublishResponse.newBuilder();
+        try {
+            if (ackLength >= 0) {
+                r.setAck(ack());
+            }
+        } catch (LiftbridgeException e) {
+            return "<" + e.getMessage() + ">";
+        }
+        if (asyncError != null) {
+            r.setAsyncError(asyncError);
+            r.setCorrelationId(correlationId());
+        }
+        return com.google.protobuf.TextFormat.shortDebugString(r);
+    }
+
     /** Reads one response (the bytes are kept: the stream is read to its end). */
     static PublishResult parse(byte[] b) throws IOException {
         CodedInputStream in = CodedInputStream.newInstance(b);

@@ -53,7 +53,8 @@ class PublishResultTest {
             if (rnd.nextBoolean()) {
                 r.setCorrelationId(IDS[rnd.nextInt(IDS.length)]);
             }
-            if (rnd.nextInt(5) == 0) {
+            boolean unknown = rnd.nextInt(5) == 0;
+            if (unknown) {
                 r.setUnknownFields(UnknownFieldSet.newBuilder().addField(50,
                         UnknownFieldSet.Field.newBuilder().addFixed64(5).addFixed32(6).build()).build());
             }
@@ -64,6 +65,10 @@ class PublishResultTest {
             assertEquals(want.getAck().getAckError(), got.ackError(), why);
             assertEquals(want.getAck(), got.ack(), why);
             assertSame(got.ack(), got.ack(), "decoded once");
+            if (!unknown && (!want.hasAsyncError() ? want.getCorrelationId().isEmpty()
+                    : !want.getCorrelationId().isEmpty())) {
+                assertEquals(com.google.protobuf.TextFormat.shortDebugString(want), got.toString(), why);
+            }
             if (want.hasAsyncError()) {
                 assertEquals(want.getAsyncError(), got.asyncError(), why);
                 String id = want.getCorrelationId().isEmpty() ? want.getAck().getCorrelationId()
