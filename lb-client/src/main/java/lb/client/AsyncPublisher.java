@@ -35,10 +35,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * ring), and every publish with a caller-given correlation id, waits in a map keyed by its id
  * instead. Slot protocol: {@code owner[slot]} is n+1 while publish n waits there, 0 when free; a
  * publisher fills {@code handlers}/{@code deadlines} of a free slot and then publishes n+1 with
- * release semantics (under {@link #sendLock}, so slots are claimed by one thread at a time); a
+ * a volatile write (under {@link #sendLock}, so slots are claimed by one thread at a time); a
  * completer (ack, timeout, failure) reads the handler after seeing n+1 and owns the outcome only
  * if its compare-and-set n+1 -> 0 succeeds, so each publish completes exactly once. A free slot
- * keeps its last handler until reused (bounded by the ring).
+ * keeps its last handler until reused (bounded by the ring). A caller-given id of the generated
+ * form is refused, so that no ack can be matched to the wrong publish. (Ids are matched up to
+ * n = 10^18, which at a million publishes a second is thirty thousand years.)
  *
  * <p>Threads: any thread may publish (sends are serialised by a lock, as gRPC requires).
  * Responses are handled on the transport's thread (direct executor: the handler never blocks),
