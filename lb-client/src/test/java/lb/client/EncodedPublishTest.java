@@ -61,8 +61,12 @@ class EncodedPublishTest {
                     generated);
             byte[] drained = drain(EncodedPublish.MARSHALLER.stream(got));
             assertArrayEquals(got.bytes(), drained);
+            assertArrayEquals(got.bytes(), EncodedPublish.MARSHALLER.stream(got).readAllBytes(), "read byte-wise");
             Api.PublishRequest parsed = Api.PublishRequest.parseFrom(drained);
             assertEquals(want.build(), parsed, "request " + i);
+            if (o.headers.isEmpty()) {
+                assertArrayEquals(want.build().toByteArray(), drained, "the generated writer's bytes, " + i);
+            }
             assertEquals(TextFormat.shortDebugString(want.build()), got.toString());
         }
     }
