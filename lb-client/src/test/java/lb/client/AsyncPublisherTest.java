@@ -274,6 +274,111 @@ class AsyncPublisherTest {
         assertEquals(LiftbridgeException.Kind.CANCELLED, closed.kind());
     }
 
+    /**
+     * A model check under concurrency: 4 threads publish 1,500 messages each through a window of
+     * 16 (a ring of 32 slots, so slots are reused ~190 times and often found taken) to a broker
+     * that acks most at once, holds every 7th until three are held and then acks them in reverse
+     * order, acks every 11th twice and never acks every 97th, with a 300 ms ack timeout racing
+     * the late ones. Every publish must get exactly one outcome, every ack must be its own, and
+     * only unanswered publishes may time out.
+     */
+    @Test
+    void concurrentPublishersGetExactlyTheirOwnOutcome() throws Exception {
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(new APIGrpc.APIImplBase() {
+                    @Override
+                    public StreamObserver<Api.PublishRequest> publishAsync(StreamObserver<Api.PublishResponse> o) {
+                        List<Api.PublishRequest> held = new ArrayList<>();
+                        return new StreamObserver<>() {
+                            @Override
+                            public void onNext(Api.PublishRequest r) {
+                                long v = Long.parseLong(r.getValue().toStringUtf8());
+                                if (v % 97 == 0) {
+                                    return;
+                                }
+                                if (v % 7 == 0) {
+                                    held.add(r);
+                                    if (held.size() == 3) {
+                                        for (int i = held.size() - 1; i >= 0; i--) {
+                                            Api.PublishRequest h = held.get(i);
+                                            o.onNext(ack(h, Long.parseLong(h.getValue().toStringUtf8())));
+                                        }
+                                        held.clear();
+                                    }
+                                    return;
+                                }
+                                o.onNext(ack(r, v));
+                                if (v % 11 == 0) {
+                                    o.onNext(ack(r, -v)); // a second ack must be ignored
+                                }
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                                o.onCompleted();
+                            }
+                        };
+                    }
+                }).build().start();
+        client = LiftbridgeClient.builder().seeds("127.0.0.1:" + server.getPort()).maxInFlight(16)
+                .ackTimeout(Duration.ofMillis(300)).build();
+        int threads = 4;
+        int each = 1500;
+        Map<Long, List<Object>> outcomes = new ConcurrentHashMap<>();
+        CountDownLatch done = new CountDownLatch(threads * each);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int base = t * each;
+            workers.add(Thread.ofPlatform().name("publisher-" + t).start(() -> {
+                for (long v = base + 1; v <= base + each; v++) {
+                    long value = v;
+                    client.publishAsync("s", ByteString.copyFromUtf8(Long.toString(v)), P0, (ack, error) -> {
+                        outcomes.computeIfAbsent(value, k -> new CopyOnWriteArrayList<>())
+                                .add(error != null ? error.kind() : ack.offset());
+                        done.countDown();
+                    });
+                }
+            }));
+        }
+        for (Thread w : workers) {
+            w.join(TimeUnit.SECONDS.toMillis(60));
+        }
+        assertTrue(done.await(30, TimeUnit.SECONDS), "outcomes: " + outcomes.size() + " of " + threads * each);
+        int acked = 0;
+        for (long v = 1; v <= (long) threads * each; v++) {
+            List<Object> got = outcomes.get(v);
+            assertNotNull(got, "publish " + v + " got no outcome");
+            assertEquals(1, got.size(), "publish " + v + ": " + got);
+            Object outcome = got.get(0);
+            if (v % 97 == 0) {
+                assertEquals(LiftbridgeException.Kind.ACK_TIMEOUT, outcome, "publish " + v);
+            } else if (outcome instanceof Long offset) {
+                assertEquals(v, offset, "publish " + v + " got another publish's ack");
+                acked++;
+            } else {
+                // Only a held publish may time out (the last ones wait for company that never comes,
+                // or were released after their timeout).
+                assertEquals(LiftbridgeException.Kind.ACK_TIMEOUT, outcome, "publish " + v);
+                assertEquals(0, v % 7, "publish " + v + " was answered at once, yet timed out");
+            }
+        }
+        assertTrue(acked > threads * each * 3 / 4, "acked " + acked);
+        // Every permit came back: a full window still goes through.
+        List<CompletableFuture<Api.Ack>> window = new ArrayList<>();
+        for (int v = 100_000; window.size() < 16; v++) {
+            if (v % 7 != 0 && v % 97 != 0) { // answered at once
+                window.add(client.publishAsync("s", Integer.toString(v).getBytes(StandardCharsets.UTF_8), P0));
+            }
+        }
+        for (CompletableFuture<Api.Ack> f : window) {
+            assertNotNull(f.get(5, TimeUnit.SECONDS));
+        }
+    }
+
     /** Waits until the broker saw {@code n} publishes (up to 5 s); returns how many it saw. */
     private int awaitIds(int n) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
