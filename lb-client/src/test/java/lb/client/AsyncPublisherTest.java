@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
  *   <li>a decimal number n: acked at once with offset n;</li>
  *   <li>"hold": acked only when "release" comes (offset 1000 + its position among the held);</li>
  *   <li>"err": an async error (READONLY); "drop": never answered; "dup": acked twice.</li>
- *   <li>anything with ack policy NONE: never answered.</li>
+ *   <li>anything with ack policy NONE: never answered; a value over 1,000 bytes: acked with
+ *       its size as offset.</li>
  * </ul>
  */
 class AsyncPublisherTest {
@@ -71,6 +72,10 @@ class AsyncPublisherTest {
                                 values.add(r.getValue());
                                 String v = r.getValue().toStringUtf8();
                                 if (r.getAckPolicy() == Api.AckPolicy.NONE) {
+                                    return;
+                                }
+                                if (r.getValue().size() > 1000) {
+                                    o.onNext(ack(r, r.getValue().size()));
                                     return;
                                 }
                                 switch (v) {
@@ -219,6 +224,17 @@ class AsyncPublisherTest {
         });
         assertEquals(42, f.get(5, TimeUnit.SECONDS).getOffset());
         assertEquals(ByteString.copyFromUtf8("42"), values.get(0));
+    }
+
+    @Test
+    void aValueLargerThanTheFlowControlWindowArrivesWhole() throws Exception {
+        client = LiftbridgeClient.builder().seeds(start()).build();
+        byte[] big = new byte[3 * LiftbridgeClient.FLOW_CONTROL_WINDOW / 2];
+        new java.util.Random(1).nextBytes(big);
+        Api.Ack ack = client.publishAsync("s", big, MessageOptions.create().partition(0)
+                .key("k".getBytes(StandardCharsets.UTF_8)).header("h", new byte[] {1})).get(10, TimeUnit.SECONDS);
+        assertEquals(big.length, ack.getOffset());
+        assertEquals(ByteString.copyFrom(big), values.get(0));
     }
 
     @Test
