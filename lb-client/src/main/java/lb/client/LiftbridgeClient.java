@@ -1,5 +1,6 @@
 package lb.client;
 
+import com.google.protobuf.ByteString;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
@@ -38,6 +39,12 @@ public final class LiftbridgeClient implements AutoCloseable {
     /** Attempts of a leader-bound call before giving up (the Go client's figure). */
     static final int LEADER_ATTEMPTS = 5;
     private static final String CURSORS_STREAM = "__cursors";
+    /**
+     * HTTP/2 receive window of each connection and stream (gRPC's default is 64 KiB): a catch-up
+     * read then streams without waiting for a WINDOW_UPDATE every few dozen messages, and the
+     * client sends far fewer of them.
+     */
+    static final int FLOW_CONTROL_WINDOW = 1 << 20;
 
     private final List<String> seeds;
     private final Duration timeout;
@@ -48,7 +55,7 @@ public final class LiftbridgeClient implements AutoCloseable {
     private final ConcurrentHashMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final Object asyncLock = new Object();
     private volatile ClusterMetadata metadata;
-    private AsyncPublisher asyncPublisher; // guarded by asyncLock
+    private volatile AsyncPublisher asyncPublisher; // replaced under asyncLock
     private volatile boolean closed;
 
     private LiftbridgeClient(Builder b) {
@@ -139,8 +146,8 @@ public final class LiftbridgeClient implements AutoCloseable {
      * ack policy is NONE.
      */
     public Api.Ack publish(String stream, byte[] value, MessageOptions options) {
-        Api.PublishRequest req = options.toRequest(stream, partitionFor(stream, value, options), value)
-                .build();
+        Api.PublishRequest req = options.toRequest(stream, partitionFor(stream, value, options),
+                ByteString.copyFrom(value)).build();
         Api.PublishResponse r = callAny(ackTimeout, stub -> stub.publish(req));
         return r.hasAck() ? r.getAck() : null;
     }
@@ -151,8 +158,25 @@ public final class LiftbridgeClient implements AutoCloseable {
      * {@code maxInFlight} publishes are outstanding; beyond that this call blocks until one ends.
      */
     public CompletableFuture<Api.Ack> publishAsync(String stream, byte[] value, MessageOptions options) {
-        Api.PublishRequest.Builder req = options.toRequest(stream, partitionFor(stream, value, options), value);
-        return asyncPublisher().publish(req);
+        int partition = partitionFor(stream, value, options);
+        return asyncPublisher().publish(stream, partition, ByteString.copyFrom(value), options);
+    }
+
+    /**
+     * Publishes one message without waiting, the cheap way for callers that publish many:
+     * {@code handler} receives the outcome exactly once (see {@link AckHandler} for its threads),
+     * and neither a future nor a copy of the value is made. {@code value} is sent as it is; a
+     * caller that wraps its own array with {@code UnsafeByteOperations.unsafeWrap} hands the array
+     * over and must not change it until the handler ran. Blocks, like
+     * {@link #publishAsync(String, byte[], MessageOptions)}, while {@code maxInFlight} publishes
+     * are outstanding. Errors of the call itself (no such stream, client closed) are thrown, not
+     * handed to {@code handler}.
+     */
+    public void publishAsync(String stream, ByteString value, MessageOptions options, AckHandler handler) {
+        java.util.Objects.requireNonNull(handler, "handler");
+        int partition = options.partition != null ? options.partition
+                : partitionFor(stream, options.partitioner == null ? null : value.toByteArray(), options);
+        asyncPublisher().publish(stream, partition, value, options, handler);
     }
 
     /** Publishes to a NATS subject (every stream on it stores the message) and waits for an ack. */
@@ -406,7 +430,8 @@ public final class LiftbridgeClient implements AutoCloseable {
             String host = a.substring(0, colon).replace("[", "").replace("]", "");
             int port = Integer.parseInt(a.substring(colon + 1));
             OkHttpChannelBuilder cb = OkHttpChannelBuilder.forAddress(host, port)
-                    .maxInboundMessageSize(64 * 1024 * 1024);
+                    .maxInboundMessageSize(64 * 1024 * 1024)
+                    .flowControlWindow(FLOW_CONTROL_WINDOW);
             if (tls == null) {
                 cb.usePlaintext();
             } else {
@@ -420,6 +445,10 @@ public final class LiftbridgeClient implements AutoCloseable {
     }
 
     private AsyncPublisher asyncPublisher() {
+        AsyncPublisher p = asyncPublisher; // fast path: no lock per publish
+        if (p != null && !p.isBroken() && !closed) {
+            return p;
+        }
         synchronized (asyncLock) {
             checkOpen();
             if (asyncPublisher == null || asyncPublisher.isBroken()) {
@@ -535,7 +564,9 @@ public final class LiftbridgeClient implements AutoCloseable {
         /**
          * Adds an interceptor to every call of the client (e.g. to log or time calls). Several run
          * as ManagedChannelBuilder.intercept runs them (the last added sees a call first), on
-         * gRPC's threads: they must be thread-safe and must not block.
+         * gRPC's threads: they must be thread-safe and must not block. The PublishAsync stream's
+         * messages are not the generated classes but the client's own serialised forms (whose
+         * {@code toString()} prints what the generated request and response would print).
          */
         public Builder interceptor(io.grpc.ClientInterceptor interceptor) {
             this.interceptors.add(java.util.Objects.requireNonNull(interceptor, "interceptor"));

@@ -73,18 +73,20 @@ public final class MessageOptions {
         return this;
     }
 
-    Api.PublishRequest.Builder toRequest(String stream, int partition, byte[] value) {
+    Api.PublishRequest.Builder toRequest(String stream, int partition, ByteString value) {
         Api.PublishRequest.Builder r = Api.PublishRequest.newBuilder()
                 .setStream(stream)
                 .setPartition(partition)
-                .setValue(ByteString.copyFrom(value))
+                .setValue(value)
                 .setAckPolicy(ackPolicy)
                 .setAckInbox(ackInbox)
                 .setExpectedOffset(expectedOffset);
         if (key != null) {
             r.setKey(ByteString.copyFrom(key));
         }
-        headers.forEach((k, v) -> r.putHeaders(k, ByteString.copyFrom(v)));
+        if (!headers.isEmpty()) {
+            headers.forEach((k, v) -> r.putHeaders(k, ByteString.copyFrom(v)));
+        }
         if (correlationId != null) {
             r.setCorrelationId(correlationId);
         }

@@ -233,13 +233,13 @@ final class LbTarget implements Target {
         @Override
         public void send(byte[] value, long token) {
             outstanding.incrementAndGet();
-            client.publishAsync(stream, value, options).whenComplete((ack, error) -> {
+            client.publishAsync(stream, UnsafeByteOperations.unsafeWrap(value), options, (ack, error) -> {
                 outstanding.decrementAndGet();
                 permits.release();
                 if (error != null) {
                     listener.onError(token, error);
                 } else {
-                    listener.onAck(token, ack == null ? -1 : ack.getOffset());
+                    listener.onAck(token, ack == null ? -1 : ack.offset());
                 }
             });
         }

@@ -56,7 +56,9 @@ interface Target extends AutoCloseable {
 
         /**
          * Sends {@code value} after {@link #acquire()}; {@code token} comes back in the listener.
-         * A synchronous publisher returns only after the listener was called.
+         * A synchronous publisher returns only after the listener was called. The publisher may
+         * send {@code value} without copying it: the caller must not change the array until its
+         * outcome was reported.
          */
         void send(byte[] value, long token) throws Exception;
 
