@@ -870,6 +870,7 @@ function _picocli_lb_tail() {
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("pretty" "raw" "json" "jsonl" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -893,7 +894,9 @@ function _picocli_lb_tail() {
       return
       ;;
     '-f'|'--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-K')
       return
@@ -963,6 +966,7 @@ function _picocli_lb_sub() {
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("pretty" "raw" "json" "jsonl" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -986,7 +990,9 @@ function _picocli_lb_sub() {
       return
       ;;
     '-f'|'--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-K')
       return
@@ -1056,6 +1062,7 @@ function _picocli_lb_consume() {
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("pretty" "raw" "json" "jsonl" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1079,7 +1086,9 @@ function _picocli_lb_consume() {
       return
       ;;
     '-f'|'--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-K')
       return
@@ -1149,6 +1158,7 @@ function _picocli_lb_replay() {
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("pretty" "raw" "json" "jsonl" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1172,7 +1182,9 @@ function _picocli_lb_replay() {
       return
       ;;
     '-f'|'--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-K')
       return
@@ -1233,6 +1245,7 @@ function _picocli_lb_get() {
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'-p' '--partition' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("pretty" "raw" "json" "jsonl" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1241,7 +1254,9 @@ function _picocli_lb_get() {
       return
       ;;
     '-f'|'--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-K')
       return
@@ -1968,6 +1983,7 @@ function _picocli_lb_broker_config_print() {
   local commands=""
   local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2006,7 +2022,9 @@ function _picocli_lb_broker_config_print() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -2052,6 +2070,7 @@ function _picocli_lb_broker_config_validate() {
   local commands=""
   local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2090,7 +2109,9 @@ function _picocli_lb_broker_config_validate() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -2143,12 +2164,15 @@ function _picocli_lb_cluster_info() {
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -2323,12 +2347,15 @@ function _picocli_lb_stream_list() {
   local commands=""
   local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -2374,12 +2401,15 @@ function _picocli_lb_stream_ls() {
   local commands=""
   local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -2425,6 +2455,7 @@ function _picocli_lb_stream_describe() {
   local commands=""
   local flag_opts="'--partitions' '-c' '--configs' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2433,7 +2464,9 @@ function _picocli_lb_stream_describe() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -2479,6 +2512,7 @@ function _picocli_lb_stream_info() {
   local commands=""
   local flag_opts="'--partitions' '-c' '--configs' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2487,7 +2521,9 @@ function _picocli_lb_stream_info() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -2731,6 +2767,7 @@ function _picocli_lb_stream_offsets() {
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2739,7 +2776,9 @@ function _picocli_lb_stream_offsets() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -2899,6 +2938,7 @@ function _picocli_lb_cursor_list() {
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2907,7 +2947,9 @@ function _picocli_lb_cursor_list() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -2953,6 +2995,7 @@ function _picocli_lb_cursor_ls() {
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2961,7 +3004,9 @@ function _picocli_lb_cursor_ls() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -3403,12 +3448,15 @@ function _picocli_lb_context_list() {
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -3454,12 +3502,15 @@ function _picocli_lb_context_ls() {
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -3505,12 +3556,15 @@ function _picocli_lb_context_show() {
   local commands=""
   local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -3991,12 +4045,15 @@ function _picocli_lb_ctx_list() {
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -4042,12 +4099,15 @@ function _picocli_lb_ctx_ls() {
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -4093,12 +4153,15 @@ function _picocli_lb_ctx_show() {
   local commands=""
   local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return

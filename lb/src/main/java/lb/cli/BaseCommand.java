@@ -60,6 +60,14 @@ abstract class BaseCommand implements Callable<Integer> {
             GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
         }
         try {
+            if (FormatHelp.requested(spec)) {
+                return FormatHelp.print(spec, out()); // before anything connects
+            }
+            for (CommandSpec mixin : spec.mixins().values()) {
+                if (mixin.userObject() instanceof Output o) {
+                    o.structured(); // a bad --format is a usage error before anything connects
+                }
+            }
             return execute();
         } finally {
             if (client != null) {

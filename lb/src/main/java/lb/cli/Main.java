@@ -45,12 +45,24 @@ public final class Main {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setAbbreviatedOptionsAllowed(false);
         cl.setAbbreviatedSubcommandsAllowed(false);
+        // `--context ctx`, `--group list`: a value that happens to be a command name is a value.
+        cl.setAllowSubcommandsAsOptionParameters(true);
         cl.setExecutionExceptionHandler(new Errors());
         cl.setOut(io.outWriter());
         cl.setErr(io.errWriter());
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(io.color(io.outTty)
                 ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         withExitCodeHelp(cl);
+        CommandLine.IParameterExceptionHandler usageError = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((ex, args) -> {
+            // --format help answers without the arguments the command needs to run.
+            CommandLine at = ex.getCommandLine();
+            if (ex instanceof CommandLine.MissingParameterException && FormatHelp.requested(at.getCommandSpec())
+                    && !FormatHelp.schemas(at.getCommandSpec()).isEmpty()) {
+                return FormatHelp.print(at.getCommandSpec(), at.getOut());
+            }
+            return usageError.handleParseException(ex, args);
+        });
         return cl;
     }
 

@@ -9,10 +9,10 @@ import picocli.CommandLine.Option;
 /** The message output options of {@code tail}, {@code replay} and {@code get} (a picocli mixin). */
 final class MessageFormatOptions {
 
-    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT",
-            description = "pretty (default on a terminal), raw (default when piped), json, jsonl, or a template "
-                    + "with %% tokens: %%s stream, %%p partition, %%o offset, %%k key, %%v value, %%d time, "
-                    + "%%h{%%k=%%v;} headers, %%S subject (all tokens below).")
+    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", completionCandidates = Formats.class,
+            description = "pretty (default on a terminal), raw (default when piped), json, jsonl, help (the "
+                    + "JSON fields), or a template with %% tokens: %%s stream, %%p partition, %%o offset, %%k key, "
+                    + "%%v value, %%d time, %%h{%%k=%%v;} headers, %%S subject (all: lb help formats).")
     String format;
 
     @Option(names = "-K", paramLabel = "DELIM", description = "raw: print the key and DELIM before each value.")
@@ -38,6 +38,15 @@ final class MessageFormatOptions {
             return MessageFormats.of(f, o);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** The named formats, for completion (templates are free text). */
+    static final class Formats extends java.util.ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        Formats() {
+            super(java.util.List.of("pretty", "raw", "json", "jsonl", FormatHelp.VALUE));
         }
     }
 

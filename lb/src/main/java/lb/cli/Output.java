@@ -37,8 +37,9 @@ final class Output {
         return Holder.JSON;
     }
 
-    @Option(names = "--format", paramLabel = "FORMAT",
-            description = "text (default), wide (more columns), json or yaml.")
+    @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = Formats.class,
+            description = "text, wide (more columns), json, yaml, or help (what the JSON fields mean); "
+                    + "default ${DEFAULT-VALUE}.")
     String format = "text";
 
     @Option(names = "--json", description = "Same as --format json.")
@@ -62,7 +63,8 @@ final class Output {
         return switch (format) {
             case "json", "yaml" -> true;
             case "text", "wide" -> false;
-            default -> throw new UsageException("unknown format '" + format + "': expected text, wide, json or yaml");
+            default -> throw new UsageException("unknown format '" + format
+                    + "': expected text, wide, json, yaml or help");
         };
     }
 
@@ -99,6 +101,15 @@ final class Output {
     static void printJson(PrintWriter out, Object node) {
         out.println(json().writerWithDefaultPrettyPrinter().writeValueAsString(node));
         out.flush();
+    }
+
+    /** The values of --format, for completion. */
+    static final class Formats extends ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        Formats() {
+            super(List.of("text", "wide", "json", "yaml", FormatHelp.VALUE));
+        }
     }
 
     /** A left-aligned text table; cells are padded to the widest value of their column. */
