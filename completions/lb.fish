@@ -182,7 +182,7 @@ function __lb_valued
             return 0
         case 'cursor/-s' 'cursor/--servers' 'cursor/--timeout' 'cursor/--context' 'cursor/--tls-ca' 'cursor/--tls-cert' 'cursor/--tls-key' 'cursor/--color'
             return 0
-        case 'cursor get/--id' 'cursor get/-p' 'cursor get/--partition' 'cursor get/-s' 'cursor get/--servers' 'cursor get/--timeout' 'cursor get/--context' 'cursor get/--tls-ca' 'cursor get/--tls-cert' 'cursor get/--tls-key' 'cursor get/--color'
+        case 'cursor get/--id' 'cursor get/-p' 'cursor get/--partition' 'cursor get/--format' 'cursor get/-s' 'cursor get/--servers' 'cursor get/--timeout' 'cursor get/--context' 'cursor get/--tls-ca' 'cursor get/--tls-cert' 'cursor get/--tls-key' 'cursor get/--color'
             return 0
         case 'cursor set/--id' 'cursor set/-p' 'cursor set/--partition' 'cursor set/--offset' 'cursor set/--to' 'cursor set/-s' 'cursor set/--servers' 'cursor set/--timeout' 'cursor set/--context' 'cursor set/--tls-ca' 'cursor set/--tls-cert' 'cursor set/--tls-key' 'cursor set/--color'
             return 0
@@ -828,7 +828,7 @@ complete -c lb -n '__lb_at \'get\'' -l no-color -d 'Same as --color never.'
 complete -c lb -n '__lb_at \'get\' 0' -f -a '(__lb_live streams)'
 
 # lb cursor
-complete -c lb -n '__lb_at \'cursor\'' -f -a 'get' -d 'Print a cursor\'s offset, -1 when it has none (ro).'
+complete -c lb -n '__lb_at \'cursor\'' -f -a 'get' -d 'Print a cursor\'s offset (the last processed one), -1 when it has none (ro); --json or --format json|yaml for the cursor as an object.'
 complete -c lb -n '__lb_at \'cursor\'' -f -a 'set' -d 'Store a cursor (rw): --offset N stores N as the last processed offset; --to POS stores the offset before POS, so the consumer resumes at POS.'
 complete -c lb -n '__lb_at \'cursor\'' -f -a 'list' -d 'List stored cursors, read from the __cursors stream (ro).'
 complete -c lb -n '__lb_at \'cursor\'' -f -a 'ls' -d 'List stored cursors, read from the __cursors stream (ro).'
@@ -851,7 +851,8 @@ complete -c lb -n '__lb_at \'cursor\'' -l no-color -d 'Same as --color never.'
 # lb cursor get
 complete -c lb -n '__lb_at \'cursor get\'' -l id -r -d 'Cursor id.'
 complete -c lb -n '__lb_at \'cursor get\'' -s p -l partition -x -a '(__lb_live partitions)' -d 'Partition (default 0).'
-complete -c lb -n '__lb_at \'cursor get\'' -l json -d 'Print as a JSON object.'
+complete -c lb -n '__lb_at \'cursor get\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text.'
+complete -c lb -n '__lb_at \'cursor get\'' -l json -d 'Same as --format json.'
 complete -c lb -n '__lb_at \'cursor get\'' -s h -l help -d 'Show this help message and exit.'
 complete -c lb -n '__lb_at \'cursor get\'' -s V -l version -d 'Print version information and exit.'
 complete -c lb -n '__lb_at \'cursor get\'' -s s -l servers -r -d 'Brokers to contact (env LB_SERVERS; default: context, then 127.0.0.1:9292).'
@@ -1026,7 +1027,7 @@ complete -c lb -n '__lb_at \'activity tail\'' -l color -r -d 'Colour on a termin
 complete -c lb -n '__lb_at \'activity tail\'' -l no-color -d 'Same as --color never.'
 
 # lb context
-complete -c lb -n '__lb_at \'context\'' -f -a 'add' -d 'Create or replace a context from the global flags: lb context add prod -s b1:9292,b2:9292 --timeout 3s'
+complete -c lb -n '__lb_at \'context\'' -f -a 'add' -d 'Create or replace a context from the global flags -s, --timeout, --tls, --tls-ca, --tls-cert and --tls-key (not from the environment). TLS files must exist; they are stored as absolute paths.'
 complete -c lb -n '__lb_at \'context\'' -f -a 'use' -d 'Select a context for later commands (\'-\': the previous one).'
 complete -c lb -n '__lb_at \'context\'' -f -a 'select' -d 'Select a context for later commands (\'-\': the previous one).'
 complete -c lb -n '__lb_at \'context\'' -f -a 'list' -d 'List contexts; * marks the selected one.'

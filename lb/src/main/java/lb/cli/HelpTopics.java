@@ -174,6 +174,7 @@ final class HelpTopics {
             Map.entry("stream describe", List.of(STREAM_DESCRIBE)),
             Map.entry("stream offsets", List.of(STREAM_OFFSETS)),
             Map.entry("cluster info", List.of(CLUSTER_INFO)),
+            Map.entry("cursor get", List.of(CURSOR_GET)),
             Map.entry("cursor list", List.of(CURSOR_LIST)),
             Map.entry("broker config print", List.of(BROKER_CONFIG_PRINT)),
             Map.entry("broker config validate", List.of(BROKER_CONFIG_VALIDATE)),

@@ -13,10 +13,8 @@ import tools.jackson.dataformat.yaml.YAMLWriteFeature;
  * Output of non-message commands: a table for people ({@code text}, {@code wide}) or a tree for
  * machines: {@code json} (also {@code --json}) or {@code yaml}. A picocli mixin; stateless
  * otherwise.
- *
- * <p>Commands that print through {@link #print} take every format ({@link #structured()});
- * those still on the static {@link #printJson} ask {@link #isJson()}, which refuses yaml with a
- * usage error rather than print JSON under that name.
+ * Every command prints its tree through {@link #print}, so each takes every format;
+ * {@code help} is answered before the command runs ({@link FormatHelp}).
  */
 final class Output {
 
@@ -68,14 +66,6 @@ final class Output {
         };
     }
 
-    /** True for json; for commands that print with {@link #printJson} and have no YAML. */
-    boolean isJson() {
-        if (!json && "yaml".equals(format)) {
-            throw new UsageException("this command has no yaml output: use --format text, wide or json");
-        }
-        return structured();
-    }
-
     boolean yaml() {
         return !json && "yaml".equals(format);
     }
@@ -90,17 +80,13 @@ final class Output {
             out.print(YamlHolder.YAML.writeValueAsString(node));
             out.flush();
         } else {
-            printJson(out, node);
+            out.println(json().writerWithDefaultPrettyPrinter().writeValueAsString(node));
+            out.flush();
         }
     }
 
     static ObjectNode object() {
         return json().createObjectNode();
-    }
-
-    static void printJson(PrintWriter out, Object node) {
-        out.println(json().writerWithDefaultPrettyPrinter().writeValueAsString(node));
-        out.flush();
     }
 
     /** The values of --format, for completion. */

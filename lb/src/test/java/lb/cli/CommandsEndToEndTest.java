@@ -266,6 +266,8 @@ class CommandsEndToEndTest {
         ok(h.run("cursor", "set", "--id", "c2", "cur", "--to", "last"));
         assertEquals("1\n", ok(h.run("cursor", "get", "--id", "c2", "cur")).out());
         assertEquals(1, JSON.readTree(ok(h.run("cursor", "get", "--id", "c2", "cur", "--json")).out()).path("offset").asInt());
+        assertEquals("id: c2\nstream: cur\npartition: 0\noffset: 1\n",
+                ok(h.run("cursor", "get", "--id", "c2", "cur", "--format", "yaml")).out());
         JsonNode l = JSON.readTree(ok(h.run("cursor", "list", "cur", "--json")).out());
         assertEquals(2, l.size(), l.toString());
         assertEquals(ExitCodes.USAGE, h.run("cursor", "set", "--id", "c1", "cur").code());

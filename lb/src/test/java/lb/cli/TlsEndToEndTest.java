@@ -93,16 +93,8 @@ class TlsEndToEndTest {
             h.env.remove("LB_TLS_CERT");
             h.env.remove("LB_TLS_KEY");
         }
-        // Context keys tls-ca, tls-cert, tls-key (a context file written by hand: 'lb context add'
-        // stores servers and timeout only).
-        Path ctx = h.home.resolve("config").resolve("lb").resolve("contexts").resolve("secure.yaml");
-        try {
-            Files.createDirectories(ctx.getParent());
-            Files.writeString(ctx, "servers: \"" + h.servers() + "\"\ntls-ca: \"" + ca + "\"\ntls-cert: \"" + cert
-                    + "\"\ntls-key: \"" + key + "\"\n");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        // lb context add stores the TLS flags; the context alone then connects over mutual TLS.
+        ok(h.run("-s", h.servers(), "--tls-ca", ca, "--tls-cert", cert, "--tls-key", key, "context", "add", "secure"));
         assertTrue(ok(h.run("--context", "secure", "stream", "list", "--names")).out().contains("sec"));
         String shown = ok(h.run("--context", "secure", "context", "show", "--resolved")).out();
         assertTrue(shown.lines().anyMatch(l -> l.matches("tls-key\\s+\\S+client\\.key\\s+context secure")), shown);
