@@ -132,9 +132,13 @@ public final class BenchCommand implements Runnable {
             return spec.name();
         }
 
+        lb.cli.LbCommand root() {
+            return (lb.cli.LbCommand) spec.root().userObject();
+        }
+
         /** The brokers and deadline from the global options (flag > env > context > default). */
         ConnectionOptions.Resolved connection() {
-            return ((lb.cli.LbCommand) spec.root().userObject()).connection();
+            return root().connection();
         }
 
         abstract Measurement run(Target t, Workloads.Settings s) throws Exception;
@@ -160,7 +164,7 @@ public final class BenchCommand implements Runnable {
             boolean progress = o.progress != null ? o.progress : System.console() != null;
             try (Target t = o.jetstream != null
                     ? new JetStreamTarget(o.jetstream, connection().timeoutDuration())
-                    : new LbTarget(connection().seeds(), connection().timeoutDuration(), ack,
+                    : new LbTarget(root()::connect, connection().timeoutDuration(), ack,
                     LbTarget.Path.valueOf(o.path.toUpperCase(Locale.ROOT)), o.nats)) {
                 int partitions;
                 if (o.create) {
