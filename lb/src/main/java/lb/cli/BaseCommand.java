@@ -12,13 +12,6 @@ import picocli.CommandLine.Spec;
  */
 abstract class BaseCommand implements Callable<Integer> {
 
-    /**
-     * gRPC logs routine events of cancelled calls (e.g. "Received data on closed stream" after a
-     * broken pipe or Ctrl-C) at INFO on stderr; a command line shows warnings only. Held here so
-     * the configured logger is not collected.
-     */
-    private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
-
     @Spec
     CommandSpec spec;
 
@@ -56,9 +49,7 @@ abstract class BaseCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        if (GRPC_LOG.getLevel() == null) {
-            GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
-        }
+        GrpcLogging.quiet();
         try {
             if (FormatHelp.requested(spec)) {
                 return FormatHelp.print(spec, out()); // before anything connects

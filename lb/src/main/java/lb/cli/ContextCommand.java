@@ -179,20 +179,28 @@ final class ContextCommand {
     static final class Prompt extends BaseCommand {
         @Override
         int execute() {
-            ConnectionOptions.Resolved r = root().connection.resolve(io());
-            String ctx = r.context().value();
-            if (ctx.isEmpty()) {
-                return ExitCodes.OK;
-            }
-            out().println("lb:" + ctx + "(" + shortServers(r.seeds()) + ")");
+            return prompt(io(), root().connection, out());
+        }
+    }
+
+    /**
+     * Prints the prompt fragment of {@code lb context prompt} (nothing when no context is in use);
+     * also run by {@link Main} without the command tree, since a PS1 calls it on every prompt.
+     */
+    static int prompt(Io io, ConnectionOptions connection, java.io.PrintWriter out) {
+        ConnectionOptions.Resolved r = connection.resolve(io);
+        String ctx = r.context().value();
+        if (ctx.isEmpty()) {
             return ExitCodes.OK;
         }
+        out.println("lb:" + ctx + "(" + shortServers(r.seeds()) + ")");
+        return ExitCodes.OK;
+    }
 
-        /** The first broker, and how many more: b1:9292,+2. */
-        static String shortServers(String[] seeds) {
-            String first = seeds.length == 0 ? "" : seeds[0].strip();
-            return seeds.length > 1 ? first + ",+" + (seeds.length - 1) : first;
-        }
+    /** The first broker, and how many more: b1:9292,+2. */
+    static String shortServers(String[] seeds) {
+        String first = seeds.length == 0 ? "" : seeds[0].strip();
+        return seeds.length > 1 ? first + ",+" + (seeds.length - 1) : first;
     }
 
     /** {@code lb context list}. */

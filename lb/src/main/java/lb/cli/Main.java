@@ -29,8 +29,17 @@ public final class Main {
         return run(Io.system(), args);
     }
 
-    /** Runs one command line with {@code io} and returns its exit code; used by tests and the shell. */
+    /**
+     * Runs one command line with {@code io} and returns its exit code; used by tests and the shell.
+     * {@code __complete} and {@code context prompt} skip building the command tree ({@link FastStart}).
+     */
     public static int run(Io io, String... args) {
+        Integer fast = FastStart.run(io, args);
+        return fast != null ? fast : runTree(io, args);
+    }
+
+    /** Runs one command line through the full command tree, never the fast path. */
+    static int runTree(Io io, String... args) {
         return newCommandLine(io).execute(args);
     }
 

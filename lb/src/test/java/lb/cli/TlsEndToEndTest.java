@@ -122,5 +122,10 @@ class TlsEndToEndTest {
         assertTrue(ok(h.run("--context", "secure", "stream", "list", "--names")).out().contains("sec"));
         String shown = ok(h.run("--context", "secure", "context", "show", "--resolved")).out();
         assertTrue(shown.lines().anyMatch(l -> l.matches("tls-key\\s+\\S+client\\.key\\s+context secure")), shown);
+        // Completion's background refresh reaches a TLS cluster with the context's settings.
+        ok(h.run("--context", "secure", "__complete", "--refresh"));
+        CompletionCache.Entry cached = CompletionCache.of(h.io(new byte[0], new java.io.ByteArrayOutputStream(),
+                new java.io.ByteArrayOutputStream()), h.servers()).read();
+        assertTrue(cached.reachable() && cached.partitions().containsKey("sec"), cached.toString());
     }
 }
