@@ -26,8 +26,10 @@ final class ContextCommand {
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = {"Create or replace a context from the global flags -s, --timeout, --tls, --tls-ca, "
                 + "--tls-cert and --tls-key (not from the environment). TLS files must exist; they are stored "
-                + "as absolute paths.",
-                "e.g. lb context add prod -s b1:9292,b2:9292 --timeout 3s --tls-ca ca.pem --select"})
+                + "as absolute paths."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  lb context add prod -s b1:9292,b2:9292 --timeout 3s --select",
+                "  lb context add secure -s b1:9443 --tls-ca ca.pem --tls-cert me.pem --tls-key me.key"})
     static final class Add extends BaseCommand {
         @Parameters(paramLabel = "NAME", description = "Context name.")
         String name;
@@ -174,8 +176,10 @@ final class ContextCommand {
 
     /** {@code lb context prompt}. */
     @Command(name = "prompt", mixinStandardHelpOptions = true,
-            description = {"Print a shell-prompt fragment: the context and its brokers, e.g. lb:prod(b1:9292,+1). No network.",
-                "Prints nothing when no context is in use. bash: PS1='$(lb context prompt 2>/dev/null) '$PS1"})
+            description = {"Print a shell-prompt fragment: the context and its brokers (no network), such as",
+                "  lb:prod(b1:9292,+1)",
+                "Prints nothing when no context is in use. In bash:",
+                "  PS1='$(lb context prompt 2>/dev/null) '$PS1"})
     static final class Prompt extends BaseCommand {
         @Override
         int execute() {

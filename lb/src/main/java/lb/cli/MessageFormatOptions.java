@@ -21,11 +21,12 @@ final class MessageFormatOptions {
     @Option(names = "-D", paramLabel = "DELIM", description = "raw: write DELIM after each value (default \\n).")
     String delimiter = "\n";
 
-    @Option(names = "--key-encoding", paramLabel = "ENC", description = "Keys in json/jsonl/templates: auto, utf8, base64, hex.")
+    @Option(names = "--key-encoding", paramLabel = "ENC", description = "Keys in json/jsonl/templates: auto (the default: utf8, or base64 when not UTF-8), utf8, base64, hex.")
     String keyEncoding = "auto";
 
     @Option(names = "--value-encoding", paramLabel = "ENC",
-            description = "Values in json/jsonl/templates: auto (utf8, or base64 when not UTF-8), utf8, base64, hex, json.")
+            description = "Values in json/jsonl/templates: auto (the default: utf8, or base64 when not UTF-8), utf8, "
+                    + "base64, hex, json.")
     String valueEncoding = "auto";
 
     MessageFormatter formatter(Io io, LbCommand root) {

@@ -47,7 +47,8 @@ public final class BenchCommand implements Runnable {
         String stream;
 
         @Option(names = "--msgs", paramLabel = "N", converter = Units.CountConverter.class,
-                description = "Messages in total, e.g. 100000, 100k, 1M (default 100k; sub: every stored message).")
+                description = "Messages in total, e.g. 100000, 100k, 1M (default 100k; sub: every stored message; "
+                        + "rtt: 10k).")
         Long msgs;
 
         @Option(names = "--duration", paramLabel = "DURATION", converter = ConnectionOptions.DurationConverter.class,
@@ -59,7 +60,8 @@ public final class BenchCommand implements Runnable {
         int size;
 
         @Option(names = "--clients", paramLabel = "N", defaultValue = "1",
-                description = "Concurrent publishers (each its own connection; client i uses partition i mod partitions).")
+                description = "Concurrent publishers (each its own connection; client i uses partition i mod partitions; "
+                        + "default ${DEFAULT-VALUE}).")
         int clients;
 
         @Option(names = "--partitions", paramLabel = "N",
@@ -91,11 +93,11 @@ public final class BenchCommand implements Runnable {
 
         @Option(names = "--rate", paramLabel = "RATE", converter = Units.RateConverter.class,
                 description = "Fixed total rate, e.g. 50000/s or 50k/s; latency is then measured from the "
-                        + "scheduled send time (no coordinated omission).")
+                        + "scheduled send time (no coordinated omission). Default: as fast as the window allows.")
         Double rate;
 
         @Option(names = "--warmup", paramLabel = "DURATION", converter = ConnectionOptions.DurationConverter.class,
-                description = "Run the workload unmeasured for this long first, e.g. 5s.")
+                description = "Run the workload unmeasured for this long first, such as 5s (default: no warm-up).")
         Duration warmup;
 
         @Option(names = "--create", description = "Create the stream first (with --partitions).")

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 final class GroupDescribeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Parameters(paramLabel = "GROUP")
+    @Parameters(paramLabel = "GROUP", description = "Consumer group id.")
     String group;
     @Option(names = "--json", description = "Print a JSON object.")
     boolean json;

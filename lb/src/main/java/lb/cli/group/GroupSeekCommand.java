@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 final class GroupSeekCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Parameters(paramLabel = "GROUP")
+    @Parameters(paramLabel = "GROUP", description = "Consumer group id.")
     String group;
     @Option(names = "--to", required = true, paramLabel = "POS",
             description = "Where members resume: " + PositionParser.FORMS)
