@@ -4501,6 +4501,7 @@ function _picocli_lb_bench_pub() {
   local commands=""
   local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "json" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -4542,7 +4543,9 @@ function _picocli_lb_bench_pub() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--csv')
       local IFS=$'\n'
@@ -4594,6 +4597,7 @@ function _picocli_lb_bench_sub() {
   local commands=""
   local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "json" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -4635,7 +4639,9 @@ function _picocli_lb_bench_sub() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--csv')
       local IFS=$'\n'
@@ -4687,6 +4693,7 @@ function _picocli_lb_bench_e2e() {
   local commands=""
   local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "json" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -4728,7 +4735,9 @@ function _picocli_lb_bench_e2e() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--csv')
       local IFS=$'\n'
@@ -4780,6 +4789,7 @@ function _picocli_lb_bench_rtt() {
   local commands=""
   local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "json" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -4821,7 +4831,9 @@ function _picocli_lb_bench_rtt() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--csv')
       local IFS=$'\n'

@@ -51,9 +51,6 @@ abstract class BaseCommand implements Callable<Integer> {
     public final Integer call() throws Exception {
         GrpcLogging.quiet();
         try {
-            if (FormatHelp.requested(spec)) {
-                return FormatHelp.print(spec, out()); // before anything connects
-            }
             for (CommandSpec mixin : spec.mixins().values()) {
                 if (mixin.userObject() instanceof Output o) {
                     o.structured(); // a bad --format is a usage error before anything connects

@@ -8,9 +8,9 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * {@code --format help} (rpk's habit): print what a command's machine output holds, field by
  * field, from the {@link HelpTopics#SCHEMAS} that {@code lb help formats} shows too, and exit 0
- * without contacting a broker. Checked before a command runs ({@link BaseCommand}) and when its
- * required arguments are missing ({@link Main}), so {@code lb stream describe --format help}
- * needs no stream name. Stateless.
+ * without contacting a broker. {@link Main} checks for it before a command runs and when its
+ * required arguments are missing, so {@code lb stream describe --format help} needs no stream
+ * name. Stateless.
  */
 final class FormatHelp {
 
@@ -35,12 +35,14 @@ final class FormatHelp {
     /**
      * Prints the schemas of {@code spec}'s output and returns exit code 0.
      *
-     * @throws UsageException when the command has no documented machine output
+     * @throws picocli.CommandLine.ParameterException (a usage error) when the command has no
+     *         documented machine output
      */
     static int print(CommandSpec spec, PrintWriter out) {
         List<Schema> schemas = schemas(spec);
         if (schemas.isEmpty()) {
-            throw new UsageException(spec.qualifiedName(" ") + " has no JSON output to describe");
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    spec.qualifiedName(" ") + " has no JSON output to describe");
         }
         out.print(String.join("\n", schemas.stream().map(Schema::render).toList()));
         out.println();

@@ -162,6 +162,38 @@ final class HelpTopics {
                     + "default")),
             List.of());
 
+    static final Schema BENCH = new Schema("lb bench pub|sub|e2e|rtt: one object, the run's summary", false,
+            List.of(),
+            List.of(field("workload", "string", "pub, sub, e2e or rtt"),
+                field("target", "string", "lb, or jetstream with --jetstream"),
+                field("path", "string", "grpc or nats (lb pub and e2e); \"\" otherwise"),
+                field("stream", "string", "stream used"),
+                field("clients", "integer", "publishers (sub: readers, one per partition)"),
+                field("partitions", "integer", "partitions used"),
+                field("size", "integer", "message value size, bytes"),
+                field("window", "integer", "publishes outstanding per client (sub: flow-control window)"),
+                field("ack", "string", "leader, all or none (lb); \"\" for JetStream"),
+                field("rate", "number", "total messages per second asked for with --rate; 0 without"),
+                field("messages", "integer", "messages measured: acknowledged, read, delivered or round trips"),
+                field("seconds", "number", "measured time"),
+                field("msgs_per_sec", "number", "messages per second"),
+                field("mb_per_sec", "number", "value megabytes (10^6 bytes) per second"),
+                field("latency_us", "object", "latency in microseconds; empty when none was measured"),
+                field("latency_us.STAT", "number", "min, avg, stddev, p50, p90, p95, p99, p99.9, p99.99, max"),
+                field("latency_from_scheduled_send", "boolean", "true with --rate: latency counts from the "
+                    + "scheduled send time (no coordinated omission)"),
+                field("per_client_msgs_per_sec", "[number]", "each client's messages per second"),
+                field("sent", "integer", "messages sent"),
+                field("missing", "integer", "sent but never acknowledged or received, plus gaps in offsets; "
+                    + "-1 when not checked"),
+                field("duplicates", "integer", "messages or offsets seen more than once"),
+                field("errors", "integer", "failed sends or reads"),
+                field("first_error", "string", "the first failure (only when errors > 0)"),
+                field("complete", "boolean", "every message accounted for exactly once (exit 5 when false)"),
+                field("verified", "boolean", "whether completeness could be checked (not for pub with --ack "
+                    + "none)")),
+            List.of("--csv FILE appends the main figures as a CSV row (lat_p50_us for latency_us.p50, ...)."));
+
     /**
      * The machine output of each command with {@code --format}, by command path without the
      * leading {@code lb} ({@code "stream list"}); what {@code --format help} prints.
@@ -179,12 +211,16 @@ final class HelpTopics {
             Map.entry("broker config print", List.of(BROKER_CONFIG_PRINT)),
             Map.entry("broker config validate", List.of(BROKER_CONFIG_VALIDATE)),
             Map.entry("context list", List.of(CONTEXT_LIST)),
-            Map.entry("context show", List.of(CONTEXT_SHOW, CONTEXT_SHOW_RESOLVED)));
+            Map.entry("context show", List.of(CONTEXT_SHOW, CONTEXT_SHOW_RESOLVED)),
+            Map.entry("bench pub", List.of(BENCH)),
+            Map.entry("bench sub", List.of(BENCH)),
+            Map.entry("bench e2e", List.of(BENCH)),
+            Map.entry("bench rtt", List.of(BENCH)));
 
     /** The order the other commands' shapes appear in {@code lb help formats}. */
     private static final List<Schema> OTHERS = List.of(STREAM_LIST, STREAM_DESCRIBE, STREAM_OFFSETS, CLUSTER_INFO,
             CURSOR_GET, CURSOR_LIST, BROKER_CONFIG_PRINT, BROKER_CONFIG_VALIDATE, CONTEXT_LIST, CONTEXT_SHOW,
-            CONTEXT_SHOW_RESOLVED);
+            CONTEXT_SHOW_RESOLVED, BENCH);
 
     private static final String MESSAGE_FORMATS = """
             MESSAGE FORMATS (lb tail, lb replay, lb get: -f/--format)

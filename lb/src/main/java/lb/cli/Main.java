@@ -62,6 +62,22 @@ public final class Main {
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(io.color(io.outTty)
                 ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         withExitCodeHelp(cl);
+        // --format help answers before the command runs (so before anything connects), for every
+        // command with --format; --help still wins.
+        cl.setExecutionStrategy(parsed -> {
+            Integer help = CommandLine.executeHelpRequest(parsed);
+            if (help != null) {
+                return help;
+            }
+            CommandLine.ParseResult leaf = parsed;
+            while (leaf.hasSubcommand()) {
+                leaf = leaf.subcommand();
+            }
+            if (FormatHelp.requested(leaf.commandSpec())) {
+                return FormatHelp.print(leaf.commandSpec(), leaf.commandSpec().commandLine().getOut());
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         CommandLine.IParameterExceptionHandler usageError = cl.getParameterExceptionHandler();
         cl.setParameterExceptionHandler((ex, args) -> {
             // --format help answers without the arguments the command needs to run.

@@ -54,6 +54,7 @@ class TlsEndToEndTest {
         JsonNode report = JsonMapper.builder().build().readTree(r.out());
         assertEquals(300, report.path("messages").asLong(), r.out());
         assertTrue(report.path("complete").asBoolean(), r.out());
+        assertEquals(List.of(), HelpTopics.BENCH.undocumented(report), "bench --format help covers " + r.out());
         for (String call : List.of("CreateStream", "PublishAsync", "DeleteStream")) {
             assertTrue(r.err().lines().anyMatch(l -> l.startsWith("lb: grpc " + call + " ")), call + " traced:\n" + r.err());
         }

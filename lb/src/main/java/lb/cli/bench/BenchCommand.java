@@ -41,6 +41,15 @@ public final class BenchCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** The values of --format, for completion. */
+    static final class Formats extends java.util.ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        Formats() {
+            super(java.util.List.of("text", "json", "help"));
+        }
+    }
+
     /** Options shared by every workload. */
     static final class Options {
         @Parameters(index = "0", paramLabel = "STREAM", description = "Stream to use (created with --create).")
@@ -106,8 +115,9 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--cleanup", description = "Delete the stream at the end.")
         boolean cleanup;
 
-        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-                description = "Summary format: text or json (default ${DEFAULT-VALUE}).")
+        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", completionCandidates = Formats.class,
+                description = "Summary format: text, json, or help (what the JSON fields mean); "
+                        + "default ${DEFAULT-VALUE}.")
         String format;
 
         @Option(names = "--json", description = "Same as --format json.")
@@ -233,7 +243,7 @@ public final class BenchCommand implements Runnable {
                 return "--path must be grpc or nats, not '" + o.path + "'";
             }
             if (!o.format.matches("(?i)text|json")) {
-                return "--format must be text or json, not '" + o.format + "'";
+                return "--format must be text, json or help, not '" + o.format + "'";
             }
             return null;
         }
