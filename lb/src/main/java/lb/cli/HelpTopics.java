@@ -192,7 +192,8 @@ final class HelpTopics {
                 field("complete", "boolean", "every message accounted for exactly once (exit 5 when false)"),
                 field("verified", "boolean", "whether completeness could be checked (not for pub with --ack "
                     + "none)")),
-            List.of("--csv FILE appends the main figures as a CSV row (lat_p50_us for latency_us.p50, ...)."));
+            List.of("--csv FILE appends the main figures as a CSV row (latency_us.p50 as",
+                "lat_p50_us, and so on)."));
 
     /**
      * The machine output of each command with {@code --format}, by command path without the
