@@ -190,11 +190,11 @@ function __lb_valued
             return 0
         case 'group/-s' 'group/--servers' 'group/--timeout' 'group/--context' 'group/--tls-ca' 'group/--tls-cert' 'group/--tls-key' 'group/--color'
             return 0
-        case 'group list/-s' 'group list/--servers' 'group list/--timeout' 'group list/--context' 'group list/--tls-ca' 'group list/--tls-cert' 'group list/--tls-key' 'group list/--color'
+        case 'group list/--format' 'group list/-s' 'group list/--servers' 'group list/--timeout' 'group list/--context' 'group list/--tls-ca' 'group list/--tls-cert' 'group list/--tls-key' 'group list/--color'
             return 0
-        case 'group describe/-s' 'group describe/--servers' 'group describe/--timeout' 'group describe/--context' 'group describe/--tls-ca' 'group describe/--tls-cert' 'group describe/--tls-key' 'group describe/--color'
+        case 'group describe/--format' 'group describe/-s' 'group describe/--servers' 'group describe/--timeout' 'group describe/--context' 'group describe/--tls-ca' 'group describe/--tls-cert' 'group describe/--tls-key' 'group describe/--color'
             return 0
-        case 'group seek/--to' 'group seek/--stream' 'group seek/-s' 'group seek/--servers' 'group seek/--timeout' 'group seek/--context' 'group seek/--tls-ca' 'group seek/--tls-cert' 'group seek/--tls-key' 'group seek/--color'
+        case 'group seek/--to' 'group seek/--stream' 'group seek/--format' 'group seek/-s' 'group seek/--servers' 'group seek/--timeout' 'group seek/--context' 'group seek/--tls-ca' 'group seek/--tls-cert' 'group seek/--tls-key' 'group seek/--color'
             return 0
         case 'activity/-s' 'activity/--servers' 'activity/--timeout' 'activity/--context' 'activity/--tls-ca' 'activity/--tls-cert' 'activity/--tls-key' 'activity/--color'
             return 0
@@ -932,7 +932,8 @@ complete -c lb -n '__lb_at \'group\'' -l color -r -d 'Colour on a terminal: auto
 complete -c lb -n '__lb_at \'group\'' -l no-color -d 'Same as --color never.'
 
 # lb group list
-complete -c lb -n '__lb_at \'group list\'' -l json -d 'Print a JSON array.'
+complete -c lb -n '__lb_at \'group list\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text.'
+complete -c lb -n '__lb_at \'group list\'' -l json -d 'Same as --format json.'
 complete -c lb -n '__lb_at \'group list\'' -s h -l help -d 'Show this help message and exit.'
 complete -c lb -n '__lb_at \'group list\'' -s V -l version -d 'Print version information and exit.'
 complete -c lb -n '__lb_at \'group list\'' -s s -l servers -r -d 'Brokers to contact (env LB_SERVERS; default: context, then 127.0.0.1:9292).'
@@ -949,7 +950,8 @@ complete -c lb -n '__lb_at \'group list\'' -l color -r -d 'Colour on a terminal:
 complete -c lb -n '__lb_at \'group list\'' -l no-color -d 'Same as --color never.'
 
 # lb group describe
-complete -c lb -n '__lb_at \'group describe\'' -l json -d 'Print a JSON object.'
+complete -c lb -n '__lb_at \'group describe\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text.'
+complete -c lb -n '__lb_at \'group describe\'' -l json -d 'Same as --format json.'
 complete -c lb -n '__lb_at \'group describe\'' -l lag-only -d 'Only partitions with lag.'
 complete -c lb -n '__lb_at \'group describe\'' -s h -l help -d 'Show this help message and exit.'
 complete -c lb -n '__lb_at \'group describe\'' -s V -l version -d 'Print version information and exit.'
@@ -973,7 +975,8 @@ complete -c lb -n '__lb_at \'group seek\'' -l stream -r -d 'Streams to move (def
 complete -c lb -n '__lb_at \'group seek\'' -l dry-run -d 'Only show the plan (the default).'
 complete -c lb -n '__lb_at \'group seek\'' -l execute -d 'Write the new checkpoints.'
 complete -c lb -n '__lb_at \'group seek\'' -l force -d 'Write even while the group has members.'
-complete -c lb -n '__lb_at \'group seek\'' -l json -d 'Print the plan as a JSON array.'
+complete -c lb -n '__lb_at \'group seek\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text.'
+complete -c lb -n '__lb_at \'group seek\'' -l json -d 'Same as --format json.'
 complete -c lb -n '__lb_at \'group seek\'' -s h -l help -d 'Show this help message and exit.'
 complete -c lb -n '__lb_at \'group seek\'' -s V -l version -d 'Print version information and exit.'
 complete -c lb -n '__lb_at \'group seek\'' -s s -l servers -r -d 'Brokers to contact (env LB_SERVERS; default: context, then 127.0.0.1:9292).'

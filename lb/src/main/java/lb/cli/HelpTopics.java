@@ -162,6 +162,41 @@ final class HelpTopics {
                     + "default")),
             List.of());
 
+    static final Schema GROUP_LIST = new Schema("lb group list: an array, one object per group", true, List.of(),
+            List.of(field("group", "string", "group id"),
+                field("active", "boolean", "whether it has members now"),
+                field("coordinator", "string|null", "broker coordinating it; null when inactive"),
+                field("epoch", "integer", "its current epoch"),
+                field("members", "integer|null", "member count; null when unknown (activity stream off)"),
+                field("lag", "integer", "total lag over its partitions")),
+            List.of());
+
+    static final Schema GROUP_DESCRIBE = new Schema("lb group describe: one object", false, List.of(),
+            List.of(field("group", "string", "group id"),
+                field("active", "boolean", "whether it has members now"),
+                field("coordinator", "string|null", "broker coordinating it; null when inactive"),
+                field("epoch", "integer|null", "its current epoch; null when inactive"),
+                field("members", "object|null", "member id -> streams; null when unknown (activity stream off)"),
+                field("members.ID", "[string]", "the streams that member consumes"),
+                field("lag", "integer", "total lag over the partitions shown"),
+                field("partitions", "[object]", "one per partition (with --lag-only: those with lag)"),
+                field("partitions[].stream", "string", "stream name"),
+                field("partitions[].partition", "integer", "partition number"),
+                field("partitions[].member", "string|null", "member holding it; null when unknown"),
+                field("partitions[].committed", "integer", "last checkpointed offset (-1: none)"),
+                field("partitions[].highWatermark", "integer", "partition's high watermark (-1: empty)"),
+                field("partitions[].lag", "integer", "messages after the checkpoint")),
+            List.of());
+
+    static final Schema GROUP_SEEK = new Schema("lb group seek: an array, the plan, one object per partition", true,
+            List.of(),
+            List.of(field("stream", "string", "stream name"),
+                field("partition", "integer", "partition number"),
+                field("current", "integer", "checkpoint now, the last processed offset (-1: none)"),
+                field("new", "integer", "checkpoint to store (written only with --execute)"),
+                field("resumeAt", "integer", "offset members resume at: new + 1")),
+            List.of());
+
     static final Schema BENCH = new Schema("lb bench pub|sub|e2e|rtt: one object, the run's summary", false,
             List.of(),
             List.of(field("workload", "string", "pub, sub, e2e or rtt"),
@@ -213,6 +248,9 @@ final class HelpTopics {
             Map.entry("broker config validate", List.of(BROKER_CONFIG_VALIDATE)),
             Map.entry("context list", List.of(CONTEXT_LIST)),
             Map.entry("context show", List.of(CONTEXT_SHOW, CONTEXT_SHOW_RESOLVED)),
+            Map.entry("group list", List.of(GROUP_LIST)),
+            Map.entry("group describe", List.of(GROUP_DESCRIBE)),
+            Map.entry("group seek", List.of(GROUP_SEEK)),
             Map.entry("bench pub", List.of(BENCH)),
             Map.entry("bench sub", List.of(BENCH)),
             Map.entry("bench e2e", List.of(BENCH)),
@@ -221,7 +259,7 @@ final class HelpTopics {
     /** The order the other commands' shapes appear in {@code lb help formats}. */
     private static final List<Schema> OTHERS = List.of(STREAM_LIST, STREAM_DESCRIBE, STREAM_OFFSETS, CLUSTER_INFO,
             CURSOR_GET, CURSOR_LIST, BROKER_CONFIG_PRINT, BROKER_CONFIG_VALIDATE, CONTEXT_LIST, CONTEXT_SHOW,
-            CONTEXT_SHOW_RESOLVED, BENCH);
+            CONTEXT_SHOW_RESOLVED, GROUP_LIST, GROUP_DESCRIBE, GROUP_SEEK, BENCH);
 
     private static final String MESSAGE_FORMATS = """
             MESSAGE FORMATS (lb tail, lb replay, lb get: -f/--format)

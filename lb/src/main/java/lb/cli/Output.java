@@ -16,7 +16,7 @@ import tools.jackson.dataformat.yaml.YAMLWriteFeature;
  * Every command prints its tree through {@link #print}, so each takes every format;
  * {@code help} is answered before the command runs ({@link FormatHelp}).
  */
-final class Output {
+public final class Output {
 
     /** Built on first use: quick commands (--version, help) never pay for Jackson's start-up. */
     private static final class Holder {
@@ -43,7 +43,7 @@ final class Output {
     @Option(names = "--json", description = "Same as --format json.")
     boolean json;
 
-    Output() {
+    public Output() {
     }
 
     /** An Output whose --format defaults to {@code format} (e.g. yaml for a configuration). */
@@ -53,8 +53,12 @@ final class Output {
         return o;
     }
 
-    /** True for a machine format (json or yaml): print a tree with {@link #print}. */
-    boolean structured() {
+    /**
+     * True for a machine format (json or yaml): print a tree with {@link #print}.
+     *
+     * @throws UsageException (exit 2) for a format that is not text, wide, json or yaml
+     */
+    public boolean structured() {
         if (json) {
             return true;
         }
@@ -75,7 +79,7 @@ final class Output {
     }
 
     /** Prints a tree (Jackson node or plain maps and lists) as JSON or YAML, as --format says. */
-    void print(PrintWriter out, Object node) {
+    public void print(PrintWriter out, Object node) {
         if (yaml()) {
             out.print(YamlHolder.YAML.writeValueAsString(node));
             out.flush();

@@ -94,6 +94,19 @@ class SchemaEndToEndTest {
     }
 
     @Test
+    void groups() {
+        ok(h.run("tail", "sch", "--group", "gs", "--from", "earliest", "--count", "2"));
+        JsonNode list = check(HelpTopics.GROUP_LIST, "group", "list");
+        assertTrue(list.toString().contains("\"gs\""), list.toString());
+        JsonNode d = check(HelpTopics.GROUP_DESCRIBE, "group", "describe", "gs");
+        assertEquals(2, d.path("partitions").size(), d.toString());
+        JsonNode plan = check(HelpTopics.GROUP_SEEK, "group", "seek", "gs", "--to", "earliest");
+        assertEquals(2, plan.size(), plan.toString());
+        String yaml = ok(h.run("group", "describe", "gs", "--format", "yaml")).out();
+        assertEquals(d, YAMLMapper.builder().build().readTree(yaml));
+    }
+
+    @Test
     void yamlIsTheSameTree() {
         for (List<String> cmd : List.of(List.of("stream", "describe", "sch"), List.of("cluster", "info"),
                 List.of("stream", "list"))) {
