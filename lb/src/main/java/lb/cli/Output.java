@@ -12,8 +12,9 @@ import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 /**
  * Output of non-message commands: a table for people ({@code text}, {@code wide}) or a tree for
  * machines: {@code json} (also {@code --json}) or {@code yaml}. A picocli mixin; stateless
- * otherwise.
- * Every command prints its tree through {@link #print}, so each takes every format;
+ * otherwise. Public for the commands of {@code lb.cli.group}.
+ *
+ * <p>Every command prints its tree through {@link #print}, so each takes every format;
  * {@code help} is answered before the command runs ({@link FormatHelp}).
  */
 public final class Output {
