@@ -870,6 +870,7 @@ function _picocli_lb_tail() {
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("pretty" "raw" "json" "jsonl" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -893,7 +894,9 @@ function _picocli_lb_tail() {
       return
       ;;
     '-f'|'--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-K')
       return
@@ -963,6 +966,7 @@ function _picocli_lb_sub() {
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("pretty" "raw" "json" "jsonl" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -986,7 +990,9 @@ function _picocli_lb_sub() {
       return
       ;;
     '-f'|'--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-K')
       return
@@ -1056,6 +1062,7 @@ function _picocli_lb_consume() {
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '--group' '--consumer-id' '--checkpoint-interval' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("pretty" "raw" "json" "jsonl" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1079,7 +1086,9 @@ function _picocli_lb_consume() {
       return
       ;;
     '-f'|'--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-K')
       return
@@ -1149,6 +1158,7 @@ function _picocli_lb_replay() {
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'-o' '--offset' '--from' '--from-offset' '--to' '-p' '--partition' '-n' '-c' '--count' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '--exit-empty' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("pretty" "raw" "json" "jsonl" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1172,7 +1182,9 @@ function _picocli_lb_replay() {
       return
       ;;
     '-f'|'--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-K')
       return
@@ -1233,6 +1245,7 @@ function _picocli_lb_get() {
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'-p' '--partition' '-f' '--format' '-K' '-D' '--key-encoding' '--value-encoding' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("pretty" "raw" "json" "jsonl" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1241,7 +1254,9 @@ function _picocli_lb_get() {
       return
       ;;
     '-f'|'--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-K')
       return
@@ -1968,6 +1983,7 @@ function _picocli_lb_broker_config_print() {
   local commands=""
   local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2006,7 +2022,9 @@ function _picocli_lb_broker_config_print() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -2052,6 +2070,7 @@ function _picocli_lb_broker_config_validate() {
   local commands=""
   local flag_opts="'-e' '--embedded-nats' '--raft-bootstrap-seed' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'-c' '--config' '-p' '--port' '-d' '--data-dir' '--id' '--namespace' '-n' '--nats-servers' '--sync' '--level' '-X' '--set' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2090,7 +2109,9 @@ function _picocli_lb_broker_config_validate() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -2143,12 +2164,15 @@ function _picocli_lb_cluster_info() {
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -2323,12 +2347,15 @@ function _picocli_lb_stream_list() {
   local commands=""
   local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -2374,12 +2401,15 @@ function _picocli_lb_stream_ls() {
   local commands=""
   local flag_opts="'--names' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -2425,6 +2455,7 @@ function _picocli_lb_stream_describe() {
   local commands=""
   local flag_opts="'--partitions' '-c' '--configs' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2433,7 +2464,9 @@ function _picocli_lb_stream_describe() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -2479,6 +2512,7 @@ function _picocli_lb_stream_info() {
   local commands=""
   local flag_opts="'--partitions' '-c' '--configs' '-a' '--all' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2487,7 +2521,9 @@ function _picocli_lb_stream_info() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -2731,6 +2767,7 @@ function _picocli_lb_stream_offsets() {
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2739,7 +2776,9 @@ function _picocli_lb_stream_offsets() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -2784,7 +2823,8 @@ function _picocli_lb_cursor_get() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--id' '-p' '--partition' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--id' '-p' '--partition' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2794,6 +2834,11 @@ function _picocli_lb_cursor_get() {
       ;;
     '-p'|'--partition')
       return
+      ;;
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -2899,6 +2944,7 @@ function _picocli_lb_cursor_list() {
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2907,7 +2953,9 @@ function _picocli_lb_cursor_list() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -2953,6 +3001,7 @@ function _picocli_lb_cursor_ls() {
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--id' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -2961,7 +3010,9 @@ function _picocli_lb_cursor_ls() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -3006,11 +3057,17 @@ function _picocli_lb_group_list() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-s'|'--servers')
       return
       ;;
@@ -3054,11 +3111,17 @@ function _picocli_lb_group_ls() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-s'|'--servers')
       return
       ;;
@@ -3102,11 +3165,17 @@ function _picocli_lb_group_describe() {
 
   local commands=""
   local flag_opts="'--json' '--lag-only' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-s'|'--servers')
       return
       ;;
@@ -3150,7 +3219,8 @@ function _picocli_lb_group_seek() {
 
   local commands=""
   local flag_opts="'--dry-run' '--execute' '--force' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
-  local arg_opts="'--to' '--stream' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local arg_opts="'--to' '--stream' '--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -3160,6 +3230,11 @@ function _picocli_lb_group_seek() {
       ;;
     '--stream')
       return
+      ;;
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -3403,12 +3478,15 @@ function _picocli_lb_context_list() {
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -3454,12 +3532,15 @@ function _picocli_lb_context_ls() {
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -3505,12 +3586,15 @@ function _picocli_lb_context_show() {
   local commands=""
   local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -3991,12 +4075,15 @@ function _picocli_lb_ctx_list() {
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -4042,12 +4129,15 @@ function _picocli_lb_ctx_ls() {
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -4093,12 +4183,15 @@ function _picocli_lb_ctx_show() {
   local commands=""
   local flag_opts="'--resolved' '--json' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--format' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "wide" "json" "yaml" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '-s'|'--servers')
       return
@@ -4432,6 +4525,7 @@ function _picocli_lb_bench_pub() {
   local commands=""
   local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "json" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -4473,7 +4567,9 @@ function _picocli_lb_bench_pub() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--csv')
       local IFS=$'\n'
@@ -4525,6 +4621,7 @@ function _picocli_lb_bench_sub() {
   local commands=""
   local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "json" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -4566,7 +4663,9 @@ function _picocli_lb_bench_sub() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--csv')
       local IFS=$'\n'
@@ -4618,6 +4717,7 @@ function _picocli_lb_bench_e2e() {
   local commands=""
   local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "json" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -4659,7 +4759,9 @@ function _picocli_lb_bench_e2e() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--csv')
       local IFS=$'\n'
@@ -4711,6 +4813,7 @@ function _picocli_lb_bench_rtt() {
   local commands=""
   local flag_opts="'--create' '--cleanup' '--json' '--progress' '-h' '--help' '-V' '--version' '--no-context' '--tls' '-q' '--quiet' '--no-color'"
   local arg_opts="'--msgs' '--duration' '--size' '--clients' '--partitions' '--ack' '--window' '--path' '--nats' '--jetstream' '--rate' '--warmup' '--format' '--csv' '-s' '--servers' '--timeout' '--context' '-v' '--verbose' '--tls-ca' '--tls-cert' '--tls-key' '--color'"
+  local FORMAT_option_args=("text" "json" "help") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -4752,7 +4855,9 @@ function _picocli_lb_bench_rtt() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--csv')
       local IFS=$'\n'
@@ -4933,7 +5038,7 @@ function _lb_child() {
 
 function _lb_valued() {
   case "$1/$2" in
-    '/-s'|'/--servers'|'/--timeout'|'/--context'|'/--tls-ca'|'/--tls-cert'|'/--tls-key'|'/--color'|'broker/-s'|'broker/--servers'|'broker/--timeout'|'broker/--context'|'broker/--tls-ca'|'broker/--tls-cert'|'broker/--tls-key'|'broker/--color'|'broker start/-c'|'broker start/--config'|'broker start/-p'|'broker start/--port'|'broker start/-d'|'broker start/--data-dir'|'broker start/--id'|'broker start/--namespace'|'broker start/-n'|'broker start/--nats-servers'|'broker start/--sync'|'broker start/--level'|'broker start/-X'|'broker start/--set'|'broker start/-s'|'broker start/--servers'|'broker start/--timeout'|'broker start/--context'|'broker start/--tls-ca'|'broker start/--tls-cert'|'broker start/--tls-key'|'broker start/--color'|'broker config/-s'|'broker config/--servers'|'broker config/--timeout'|'broker config/--context'|'broker config/--tls-ca'|'broker config/--tls-cert'|'broker config/--tls-key'|'broker config/--color'|'broker config print/-c'|'broker config print/--config'|'broker config print/-p'|'broker config print/--port'|'broker config print/-d'|'broker config print/--data-dir'|'broker config print/--id'|'broker config print/--namespace'|'broker config print/-n'|'broker config print/--nats-servers'|'broker config print/--sync'|'broker config print/--level'|'broker config print/-X'|'broker config print/--set'|'broker config print/--format'|'broker config print/-s'|'broker config print/--servers'|'broker config print/--timeout'|'broker config print/--context'|'broker config print/--tls-ca'|'broker config print/--tls-cert'|'broker config print/--tls-key'|'broker config print/--color'|'broker config validate/-c'|'broker config validate/--config'|'broker config validate/-p'|'broker config validate/--port'|'broker config validate/-d'|'broker config validate/--data-dir'|'broker config validate/--id'|'broker config validate/--namespace'|'broker config validate/-n'|'broker config validate/--nats-servers'|'broker config validate/--sync'|'broker config validate/--level'|'broker config validate/-X'|'broker config validate/--set'|'broker config validate/--format'|'broker config validate/-s'|'broker config validate/--servers'|'broker config validate/--timeout'|'broker config validate/--context'|'broker config validate/--tls-ca'|'broker config validate/--tls-cert'|'broker config validate/--tls-key'|'broker config validate/--color'|'cluster/-s'|'cluster/--servers'|'cluster/--timeout'|'cluster/--context'|'cluster/--tls-ca'|'cluster/--tls-cert'|'cluster/--tls-key'|'cluster/--color'|'cluster info/--format'|'cluster info/-s'|'cluster info/--servers'|'cluster info/--timeout'|'cluster info/--context'|'cluster info/--tls-ca'|'cluster info/--tls-cert'|'cluster info/--tls-key'|'cluster info/--color'|'cluster health/--interval'|'cluster health/-s'|'cluster health/--servers'|'cluster health/--timeout'|'cluster health/--context'|'cluster health/--tls-ca'|'cluster health/--tls-cert'|'cluster health/--tls-key'|'cluster health/--color'|'stream/-s'|'stream/--servers'|'stream/--timeout'|'stream/--context'|'stream/--tls-ca'|'stream/--tls-cert'|'stream/--tls-key'|'stream/--color'|'stream create/--subject'|'stream create/-p'|'stream create/--partitions'|'stream create/-r'|'stream create/--replication-factor'|'stream create/--min-isr'|'stream create/--group'|'stream create/--retention-age'|'stream create/--retention-bytes'|'stream create/--retention-messages'|'stream create/--segment-bytes'|'stream create/--auto-pause'|'stream create/-s'|'stream create/--servers'|'stream create/--timeout'|'stream create/--context'|'stream create/--tls-ca'|'stream create/--tls-cert'|'stream create/--tls-key'|'stream create/--color'|'stream list/--format'|'stream list/-s'|'stream list/--servers'|'stream list/--timeout'|'stream list/--context'|'stream list/--tls-ca'|'stream list/--tls-cert'|'stream list/--tls-key'|'stream list/--color'|'stream describe/-p'|'stream describe/--partition'|'stream describe/--format'|'stream describe/-s'|'stream describe/--servers'|'stream describe/--timeout'|'stream describe/--context'|'stream describe/--tls-ca'|'stream describe/--tls-cert'|'stream describe/--tls-key'|'stream describe/--color'|'stream delete/-s'|'stream delete/--servers'|'stream delete/--timeout'|'stream delete/--context'|'stream delete/--tls-ca'|'stream delete/--tls-cert'|'stream delete/--tls-key'|'stream delete/--color'|'stream pause/-p'|'stream pause/--partition'|'stream pause/-s'|'stream pause/--servers'|'stream pause/--timeout'|'stream pause/--context'|'stream pause/--tls-ca'|'stream pause/--tls-cert'|'stream pause/--tls-key'|'stream pause/--color'|'stream readonly/-p'|'stream readonly/--partition'|'stream readonly/-s'|'stream readonly/--servers'|'stream readonly/--timeout'|'stream readonly/--context'|'stream readonly/--tls-ca'|'stream readonly/--tls-cert'|'stream readonly/--tls-key'|'stream readonly/--color'|'stream offsets/-p'|'stream offsets/--partition'|'stream offsets/--format'|'stream offsets/-s'|'stream offsets/--servers'|'stream offsets/--timeout'|'stream offsets/--context'|'stream offsets/--tls-ca'|'stream offsets/--tls-cert'|'stream offsets/--tls-key'|'stream offsets/--color'|'publish/--file'|'publish/-i'|'publish/--input'|'publish/-K'|'publish/-k'|'publish/--key'|'publish/-H'|'publish/--header'|'publish/-p'|'publish/--partition'|'publish/--partition-by'|'publish/-a'|'publish/--ack'|'publish/--expected-offset'|'publish/--correlation-id'|'publish/--max-in-flight'|'publish/-c'|'publish/--count'|'publish/--rate'|'publish/--print'|'publish/-s'|'publish/--servers'|'publish/--timeout'|'publish/--context'|'publish/--tls-ca'|'publish/--tls-cert'|'publish/--tls-key'|'publish/--color'|'tail/-o'|'tail/--offset'|'tail/--from'|'tail/--from-offset'|'tail/--to'|'tail/-p'|'tail/--partition'|'tail/-n'|'tail/-c'|'tail/--count'|'tail/-f'|'tail/--format'|'tail/-K'|'tail/-D'|'tail/--key-encoding'|'tail/--value-encoding'|'tail/--exit-empty'|'tail/--group'|'tail/--consumer-id'|'tail/--checkpoint-interval'|'tail/-s'|'tail/--servers'|'tail/--timeout'|'tail/--context'|'tail/--tls-ca'|'tail/--tls-cert'|'tail/--tls-key'|'tail/--color'|'replay/-o'|'replay/--offset'|'replay/--from'|'replay/--from-offset'|'replay/--to'|'replay/-p'|'replay/--partition'|'replay/-n'|'replay/-c'|'replay/--count'|'replay/-f'|'replay/--format'|'replay/-K'|'replay/-D'|'replay/--key-encoding'|'replay/--value-encoding'|'replay/--exit-empty'|'replay/-s'|'replay/--servers'|'replay/--timeout'|'replay/--context'|'replay/--tls-ca'|'replay/--tls-cert'|'replay/--tls-key'|'replay/--color'|'get/-p'|'get/--partition'|'get/-f'|'get/--format'|'get/-K'|'get/-D'|'get/--key-encoding'|'get/--value-encoding'|'get/-s'|'get/--servers'|'get/--timeout'|'get/--context'|'get/--tls-ca'|'get/--tls-cert'|'get/--tls-key'|'get/--color'|'cursor/-s'|'cursor/--servers'|'cursor/--timeout'|'cursor/--context'|'cursor/--tls-ca'|'cursor/--tls-cert'|'cursor/--tls-key'|'cursor/--color'|'cursor get/--id'|'cursor get/-p'|'cursor get/--partition'|'cursor get/-s'|'cursor get/--servers'|'cursor get/--timeout'|'cursor get/--context'|'cursor get/--tls-ca'|'cursor get/--tls-cert'|'cursor get/--tls-key'|'cursor get/--color'|'cursor set/--id'|'cursor set/-p'|'cursor set/--partition'|'cursor set/--offset'|'cursor set/--to'|'cursor set/-s'|'cursor set/--servers'|'cursor set/--timeout'|'cursor set/--context'|'cursor set/--tls-ca'|'cursor set/--tls-cert'|'cursor set/--tls-key'|'cursor set/--color'|'cursor list/--id'|'cursor list/--format'|'cursor list/-s'|'cursor list/--servers'|'cursor list/--timeout'|'cursor list/--context'|'cursor list/--tls-ca'|'cursor list/--tls-cert'|'cursor list/--tls-key'|'cursor list/--color'|'group/-s'|'group/--servers'|'group/--timeout'|'group/--context'|'group/--tls-ca'|'group/--tls-cert'|'group/--tls-key'|'group/--color'|'group list/-s'|'group list/--servers'|'group list/--timeout'|'group list/--context'|'group list/--tls-ca'|'group list/--tls-cert'|'group list/--tls-key'|'group list/--color'|'group describe/-s'|'group describe/--servers'|'group describe/--timeout'|'group describe/--context'|'group describe/--tls-ca'|'group describe/--tls-cert'|'group describe/--tls-key'|'group describe/--color'|'group seek/--to'|'group seek/--stream'|'group seek/-s'|'group seek/--servers'|'group seek/--timeout'|'group seek/--context'|'group seek/--tls-ca'|'group seek/--tls-cert'|'group seek/--tls-key'|'group seek/--color'|'activity/-s'|'activity/--servers'|'activity/--timeout'|'activity/--context'|'activity/--tls-ca'|'activity/--tls-cert'|'activity/--tls-key'|'activity/--color'|'activity tail/--to'|'activity tail/-s'|'activity tail/--servers'|'activity tail/--timeout'|'activity tail/--context'|'activity tail/--tls-ca'|'activity tail/--tls-cert'|'activity tail/--tls-key'|'activity tail/--color'|'context/-s'|'context/--servers'|'context/--timeout'|'context/--context'|'context/--tls-ca'|'context/--tls-cert'|'context/--tls-key'|'context/--color'|'context add/--description'|'context add/-s'|'context add/--servers'|'context add/--timeout'|'context add/--context'|'context add/--tls-ca'|'context add/--tls-cert'|'context add/--tls-key'|'context add/--color'|'context use/-s'|'context use/--servers'|'context use/--timeout'|'context use/--context'|'context use/--tls-ca'|'context use/--tls-cert'|'context use/--tls-key'|'context use/--color'|'context list/--format'|'context list/-s'|'context list/--servers'|'context list/--timeout'|'context list/--context'|'context list/--tls-ca'|'context list/--tls-cert'|'context list/--tls-key'|'context list/--color'|'context show/--format'|'context show/-s'|'context show/--servers'|'context show/--timeout'|'context show/--context'|'context show/--tls-ca'|'context show/--tls-cert'|'context show/--tls-key'|'context show/--color'|'context edit/-s'|'context edit/--servers'|'context edit/--timeout'|'context edit/--context'|'context edit/--tls-ca'|'context edit/--tls-cert'|'context edit/--tls-key'|'context edit/--color'|'context rm/-s'|'context rm/--servers'|'context rm/--timeout'|'context rm/--context'|'context rm/--tls-ca'|'context rm/--tls-cert'|'context rm/--tls-key'|'context rm/--color'|'context current/-s'|'context current/--servers'|'context current/--timeout'|'context current/--context'|'context current/--tls-ca'|'context current/--tls-cert'|'context current/--tls-key'|'context current/--color'|'context prompt/-s'|'context prompt/--servers'|'context prompt/--timeout'|'context prompt/--context'|'context prompt/--tls-ca'|'context prompt/--tls-cert'|'context prompt/--tls-key'|'context prompt/--color'|'context -/-s'|'context -/--servers'|'context -/--timeout'|'context -/--context'|'context -/--tls-ca'|'context -/--tls-cert'|'context -/--tls-key'|'context -/--color'|'bench/-s'|'bench/--servers'|'bench/--timeout'|'bench/--context'|'bench/--tls-ca'|'bench/--tls-cert'|'bench/--tls-key'|'bench/--color'|'bench pub/--msgs'|'bench pub/--duration'|'bench pub/--size'|'bench pub/--clients'|'bench pub/--partitions'|'bench pub/--ack'|'bench pub/--window'|'bench pub/--path'|'bench pub/--nats'|'bench pub/--jetstream'|'bench pub/--rate'|'bench pub/--warmup'|'bench pub/--format'|'bench pub/--csv'|'bench pub/-s'|'bench pub/--servers'|'bench pub/--timeout'|'bench pub/--context'|'bench pub/--tls-ca'|'bench pub/--tls-cert'|'bench pub/--tls-key'|'bench pub/--color'|'bench sub/--msgs'|'bench sub/--duration'|'bench sub/--size'|'bench sub/--clients'|'bench sub/--partitions'|'bench sub/--ack'|'bench sub/--window'|'bench sub/--path'|'bench sub/--nats'|'bench sub/--jetstream'|'bench sub/--rate'|'bench sub/--warmup'|'bench sub/--format'|'bench sub/--csv'|'bench sub/-s'|'bench sub/--servers'|'bench sub/--timeout'|'bench sub/--context'|'bench sub/--tls-ca'|'bench sub/--tls-cert'|'bench sub/--tls-key'|'bench sub/--color'|'bench e2e/--msgs'|'bench e2e/--duration'|'bench e2e/--size'|'bench e2e/--clients'|'bench e2e/--partitions'|'bench e2e/--ack'|'bench e2e/--window'|'bench e2e/--path'|'bench e2e/--nats'|'bench e2e/--jetstream'|'bench e2e/--rate'|'bench e2e/--warmup'|'bench e2e/--format'|'bench e2e/--csv'|'bench e2e/-s'|'bench e2e/--servers'|'bench e2e/--timeout'|'bench e2e/--context'|'bench e2e/--tls-ca'|'bench e2e/--tls-cert'|'bench e2e/--tls-key'|'bench e2e/--color'|'bench rtt/--msgs'|'bench rtt/--duration'|'bench rtt/--size'|'bench rtt/--clients'|'bench rtt/--partitions'|'bench rtt/--ack'|'bench rtt/--window'|'bench rtt/--path'|'bench rtt/--nats'|'bench rtt/--jetstream'|'bench rtt/--rate'|'bench rtt/--warmup'|'bench rtt/--format'|'bench rtt/--csv'|'bench rtt/-s'|'bench rtt/--servers'|'bench rtt/--timeout'|'bench rtt/--context'|'bench rtt/--tls-ca'|'bench rtt/--tls-cert'|'bench rtt/--tls-key'|'bench rtt/--color'|'shell/-s'|'shell/--servers'|'shell/--timeout'|'shell/--context'|'shell/--tls-ca'|'shell/--tls-cert'|'shell/--tls-key'|'shell/--color'|'completion/-s'|'completion/--servers'|'completion/--timeout'|'completion/--context'|'completion/--tls-ca'|'completion/--tls-cert'|'completion/--tls-key'|'completion/--color'|'docs/-s'|'docs/--servers'|'docs/--timeout'|'docs/--context'|'docs/--tls-ca'|'docs/--tls-cert'|'docs/--tls-key'|'docs/--color'|'docs man/--dir'|'docs man/-s'|'docs man/--servers'|'docs man/--timeout'|'docs man/--context'|'docs man/--tls-ca'|'docs man/--tls-cert'|'docs man/--tls-key'|'docs man/--color'|'version/-s'|'version/--servers'|'version/--timeout'|'version/--context'|'version/--tls-ca'|'version/--tls-cert'|'version/--tls-key'|'version/--color'|'help/-s'|'help/--servers'|'help/--timeout'|'help/--context'|'help/--tls-ca'|'help/--tls-cert'|'help/--tls-key'|'help/--color') return 0 ;;
+    '/-s'|'/--servers'|'/--timeout'|'/--context'|'/--tls-ca'|'/--tls-cert'|'/--tls-key'|'/--color'|'broker/-s'|'broker/--servers'|'broker/--timeout'|'broker/--context'|'broker/--tls-ca'|'broker/--tls-cert'|'broker/--tls-key'|'broker/--color'|'broker start/-c'|'broker start/--config'|'broker start/-p'|'broker start/--port'|'broker start/-d'|'broker start/--data-dir'|'broker start/--id'|'broker start/--namespace'|'broker start/-n'|'broker start/--nats-servers'|'broker start/--sync'|'broker start/--level'|'broker start/-X'|'broker start/--set'|'broker start/-s'|'broker start/--servers'|'broker start/--timeout'|'broker start/--context'|'broker start/--tls-ca'|'broker start/--tls-cert'|'broker start/--tls-key'|'broker start/--color'|'broker config/-s'|'broker config/--servers'|'broker config/--timeout'|'broker config/--context'|'broker config/--tls-ca'|'broker config/--tls-cert'|'broker config/--tls-key'|'broker config/--color'|'broker config print/-c'|'broker config print/--config'|'broker config print/-p'|'broker config print/--port'|'broker config print/-d'|'broker config print/--data-dir'|'broker config print/--id'|'broker config print/--namespace'|'broker config print/-n'|'broker config print/--nats-servers'|'broker config print/--sync'|'broker config print/--level'|'broker config print/-X'|'broker config print/--set'|'broker config print/--format'|'broker config print/-s'|'broker config print/--servers'|'broker config print/--timeout'|'broker config print/--context'|'broker config print/--tls-ca'|'broker config print/--tls-cert'|'broker config print/--tls-key'|'broker config print/--color'|'broker config validate/-c'|'broker config validate/--config'|'broker config validate/-p'|'broker config validate/--port'|'broker config validate/-d'|'broker config validate/--data-dir'|'broker config validate/--id'|'broker config validate/--namespace'|'broker config validate/-n'|'broker config validate/--nats-servers'|'broker config validate/--sync'|'broker config validate/--level'|'broker config validate/-X'|'broker config validate/--set'|'broker config validate/--format'|'broker config validate/-s'|'broker config validate/--servers'|'broker config validate/--timeout'|'broker config validate/--context'|'broker config validate/--tls-ca'|'broker config validate/--tls-cert'|'broker config validate/--tls-key'|'broker config validate/--color'|'cluster/-s'|'cluster/--servers'|'cluster/--timeout'|'cluster/--context'|'cluster/--tls-ca'|'cluster/--tls-cert'|'cluster/--tls-key'|'cluster/--color'|'cluster info/--format'|'cluster info/-s'|'cluster info/--servers'|'cluster info/--timeout'|'cluster info/--context'|'cluster info/--tls-ca'|'cluster info/--tls-cert'|'cluster info/--tls-key'|'cluster info/--color'|'cluster health/--interval'|'cluster health/-s'|'cluster health/--servers'|'cluster health/--timeout'|'cluster health/--context'|'cluster health/--tls-ca'|'cluster health/--tls-cert'|'cluster health/--tls-key'|'cluster health/--color'|'stream/-s'|'stream/--servers'|'stream/--timeout'|'stream/--context'|'stream/--tls-ca'|'stream/--tls-cert'|'stream/--tls-key'|'stream/--color'|'stream create/--subject'|'stream create/-p'|'stream create/--partitions'|'stream create/-r'|'stream create/--replication-factor'|'stream create/--min-isr'|'stream create/--group'|'stream create/--retention-age'|'stream create/--retention-bytes'|'stream create/--retention-messages'|'stream create/--segment-bytes'|'stream create/--auto-pause'|'stream create/-s'|'stream create/--servers'|'stream create/--timeout'|'stream create/--context'|'stream create/--tls-ca'|'stream create/--tls-cert'|'stream create/--tls-key'|'stream create/--color'|'stream list/--format'|'stream list/-s'|'stream list/--servers'|'stream list/--timeout'|'stream list/--context'|'stream list/--tls-ca'|'stream list/--tls-cert'|'stream list/--tls-key'|'stream list/--color'|'stream describe/-p'|'stream describe/--partition'|'stream describe/--format'|'stream describe/-s'|'stream describe/--servers'|'stream describe/--timeout'|'stream describe/--context'|'stream describe/--tls-ca'|'stream describe/--tls-cert'|'stream describe/--tls-key'|'stream describe/--color'|'stream delete/-s'|'stream delete/--servers'|'stream delete/--timeout'|'stream delete/--context'|'stream delete/--tls-ca'|'stream delete/--tls-cert'|'stream delete/--tls-key'|'stream delete/--color'|'stream pause/-p'|'stream pause/--partition'|'stream pause/-s'|'stream pause/--servers'|'stream pause/--timeout'|'stream pause/--context'|'stream pause/--tls-ca'|'stream pause/--tls-cert'|'stream pause/--tls-key'|'stream pause/--color'|'stream readonly/-p'|'stream readonly/--partition'|'stream readonly/-s'|'stream readonly/--servers'|'stream readonly/--timeout'|'stream readonly/--context'|'stream readonly/--tls-ca'|'stream readonly/--tls-cert'|'stream readonly/--tls-key'|'stream readonly/--color'|'stream offsets/-p'|'stream offsets/--partition'|'stream offsets/--format'|'stream offsets/-s'|'stream offsets/--servers'|'stream offsets/--timeout'|'stream offsets/--context'|'stream offsets/--tls-ca'|'stream offsets/--tls-cert'|'stream offsets/--tls-key'|'stream offsets/--color'|'publish/--file'|'publish/-i'|'publish/--input'|'publish/-K'|'publish/-k'|'publish/--key'|'publish/-H'|'publish/--header'|'publish/-p'|'publish/--partition'|'publish/--partition-by'|'publish/-a'|'publish/--ack'|'publish/--expected-offset'|'publish/--correlation-id'|'publish/--max-in-flight'|'publish/-c'|'publish/--count'|'publish/--rate'|'publish/--print'|'publish/-s'|'publish/--servers'|'publish/--timeout'|'publish/--context'|'publish/--tls-ca'|'publish/--tls-cert'|'publish/--tls-key'|'publish/--color'|'tail/-o'|'tail/--offset'|'tail/--from'|'tail/--from-offset'|'tail/--to'|'tail/-p'|'tail/--partition'|'tail/-n'|'tail/-c'|'tail/--count'|'tail/-f'|'tail/--format'|'tail/-K'|'tail/-D'|'tail/--key-encoding'|'tail/--value-encoding'|'tail/--exit-empty'|'tail/--group'|'tail/--consumer-id'|'tail/--checkpoint-interval'|'tail/-s'|'tail/--servers'|'tail/--timeout'|'tail/--context'|'tail/--tls-ca'|'tail/--tls-cert'|'tail/--tls-key'|'tail/--color'|'replay/-o'|'replay/--offset'|'replay/--from'|'replay/--from-offset'|'replay/--to'|'replay/-p'|'replay/--partition'|'replay/-n'|'replay/-c'|'replay/--count'|'replay/-f'|'replay/--format'|'replay/-K'|'replay/-D'|'replay/--key-encoding'|'replay/--value-encoding'|'replay/--exit-empty'|'replay/-s'|'replay/--servers'|'replay/--timeout'|'replay/--context'|'replay/--tls-ca'|'replay/--tls-cert'|'replay/--tls-key'|'replay/--color'|'get/-p'|'get/--partition'|'get/-f'|'get/--format'|'get/-K'|'get/-D'|'get/--key-encoding'|'get/--value-encoding'|'get/-s'|'get/--servers'|'get/--timeout'|'get/--context'|'get/--tls-ca'|'get/--tls-cert'|'get/--tls-key'|'get/--color'|'cursor/-s'|'cursor/--servers'|'cursor/--timeout'|'cursor/--context'|'cursor/--tls-ca'|'cursor/--tls-cert'|'cursor/--tls-key'|'cursor/--color'|'cursor get/--id'|'cursor get/-p'|'cursor get/--partition'|'cursor get/--format'|'cursor get/-s'|'cursor get/--servers'|'cursor get/--timeout'|'cursor get/--context'|'cursor get/--tls-ca'|'cursor get/--tls-cert'|'cursor get/--tls-key'|'cursor get/--color'|'cursor set/--id'|'cursor set/-p'|'cursor set/--partition'|'cursor set/--offset'|'cursor set/--to'|'cursor set/-s'|'cursor set/--servers'|'cursor set/--timeout'|'cursor set/--context'|'cursor set/--tls-ca'|'cursor set/--tls-cert'|'cursor set/--tls-key'|'cursor set/--color'|'cursor list/--id'|'cursor list/--format'|'cursor list/-s'|'cursor list/--servers'|'cursor list/--timeout'|'cursor list/--context'|'cursor list/--tls-ca'|'cursor list/--tls-cert'|'cursor list/--tls-key'|'cursor list/--color'|'group/-s'|'group/--servers'|'group/--timeout'|'group/--context'|'group/--tls-ca'|'group/--tls-cert'|'group/--tls-key'|'group/--color'|'group list/--format'|'group list/-s'|'group list/--servers'|'group list/--timeout'|'group list/--context'|'group list/--tls-ca'|'group list/--tls-cert'|'group list/--tls-key'|'group list/--color'|'group describe/--format'|'group describe/-s'|'group describe/--servers'|'group describe/--timeout'|'group describe/--context'|'group describe/--tls-ca'|'group describe/--tls-cert'|'group describe/--tls-key'|'group describe/--color'|'group seek/--to'|'group seek/--stream'|'group seek/--format'|'group seek/-s'|'group seek/--servers'|'group seek/--timeout'|'group seek/--context'|'group seek/--tls-ca'|'group seek/--tls-cert'|'group seek/--tls-key'|'group seek/--color'|'activity/-s'|'activity/--servers'|'activity/--timeout'|'activity/--context'|'activity/--tls-ca'|'activity/--tls-cert'|'activity/--tls-key'|'activity/--color'|'activity tail/--to'|'activity tail/-s'|'activity tail/--servers'|'activity tail/--timeout'|'activity tail/--context'|'activity tail/--tls-ca'|'activity tail/--tls-cert'|'activity tail/--tls-key'|'activity tail/--color'|'context/-s'|'context/--servers'|'context/--timeout'|'context/--context'|'context/--tls-ca'|'context/--tls-cert'|'context/--tls-key'|'context/--color'|'context add/--description'|'context add/-s'|'context add/--servers'|'context add/--timeout'|'context add/--context'|'context add/--tls-ca'|'context add/--tls-cert'|'context add/--tls-key'|'context add/--color'|'context use/-s'|'context use/--servers'|'context use/--timeout'|'context use/--context'|'context use/--tls-ca'|'context use/--tls-cert'|'context use/--tls-key'|'context use/--color'|'context list/--format'|'context list/-s'|'context list/--servers'|'context list/--timeout'|'context list/--context'|'context list/--tls-ca'|'context list/--tls-cert'|'context list/--tls-key'|'context list/--color'|'context show/--format'|'context show/-s'|'context show/--servers'|'context show/--timeout'|'context show/--context'|'context show/--tls-ca'|'context show/--tls-cert'|'context show/--tls-key'|'context show/--color'|'context edit/-s'|'context edit/--servers'|'context edit/--timeout'|'context edit/--context'|'context edit/--tls-ca'|'context edit/--tls-cert'|'context edit/--tls-key'|'context edit/--color'|'context rm/-s'|'context rm/--servers'|'context rm/--timeout'|'context rm/--context'|'context rm/--tls-ca'|'context rm/--tls-cert'|'context rm/--tls-key'|'context rm/--color'|'context current/-s'|'context current/--servers'|'context current/--timeout'|'context current/--context'|'context current/--tls-ca'|'context current/--tls-cert'|'context current/--tls-key'|'context current/--color'|'context prompt/-s'|'context prompt/--servers'|'context prompt/--timeout'|'context prompt/--context'|'context prompt/--tls-ca'|'context prompt/--tls-cert'|'context prompt/--tls-key'|'context prompt/--color'|'context -/-s'|'context -/--servers'|'context -/--timeout'|'context -/--context'|'context -/--tls-ca'|'context -/--tls-cert'|'context -/--tls-key'|'context -/--color'|'bench/-s'|'bench/--servers'|'bench/--timeout'|'bench/--context'|'bench/--tls-ca'|'bench/--tls-cert'|'bench/--tls-key'|'bench/--color'|'bench pub/--msgs'|'bench pub/--duration'|'bench pub/--size'|'bench pub/--clients'|'bench pub/--partitions'|'bench pub/--ack'|'bench pub/--window'|'bench pub/--path'|'bench pub/--nats'|'bench pub/--jetstream'|'bench pub/--rate'|'bench pub/--warmup'|'bench pub/--format'|'bench pub/--csv'|'bench pub/-s'|'bench pub/--servers'|'bench pub/--timeout'|'bench pub/--context'|'bench pub/--tls-ca'|'bench pub/--tls-cert'|'bench pub/--tls-key'|'bench pub/--color'|'bench sub/--msgs'|'bench sub/--duration'|'bench sub/--size'|'bench sub/--clients'|'bench sub/--partitions'|'bench sub/--ack'|'bench sub/--window'|'bench sub/--path'|'bench sub/--nats'|'bench sub/--jetstream'|'bench sub/--rate'|'bench sub/--warmup'|'bench sub/--format'|'bench sub/--csv'|'bench sub/-s'|'bench sub/--servers'|'bench sub/--timeout'|'bench sub/--context'|'bench sub/--tls-ca'|'bench sub/--tls-cert'|'bench sub/--tls-key'|'bench sub/--color'|'bench e2e/--msgs'|'bench e2e/--duration'|'bench e2e/--size'|'bench e2e/--clients'|'bench e2e/--partitions'|'bench e2e/--ack'|'bench e2e/--window'|'bench e2e/--path'|'bench e2e/--nats'|'bench e2e/--jetstream'|'bench e2e/--rate'|'bench e2e/--warmup'|'bench e2e/--format'|'bench e2e/--csv'|'bench e2e/-s'|'bench e2e/--servers'|'bench e2e/--timeout'|'bench e2e/--context'|'bench e2e/--tls-ca'|'bench e2e/--tls-cert'|'bench e2e/--tls-key'|'bench e2e/--color'|'bench rtt/--msgs'|'bench rtt/--duration'|'bench rtt/--size'|'bench rtt/--clients'|'bench rtt/--partitions'|'bench rtt/--ack'|'bench rtt/--window'|'bench rtt/--path'|'bench rtt/--nats'|'bench rtt/--jetstream'|'bench rtt/--rate'|'bench rtt/--warmup'|'bench rtt/--format'|'bench rtt/--csv'|'bench rtt/-s'|'bench rtt/--servers'|'bench rtt/--timeout'|'bench rtt/--context'|'bench rtt/--tls-ca'|'bench rtt/--tls-cert'|'bench rtt/--tls-key'|'bench rtt/--color'|'shell/-s'|'shell/--servers'|'shell/--timeout'|'shell/--context'|'shell/--tls-ca'|'shell/--tls-cert'|'shell/--tls-key'|'shell/--color'|'completion/-s'|'completion/--servers'|'completion/--timeout'|'completion/--context'|'completion/--tls-ca'|'completion/--tls-cert'|'completion/--tls-key'|'completion/--color'|'docs/-s'|'docs/--servers'|'docs/--timeout'|'docs/--context'|'docs/--tls-ca'|'docs/--tls-cert'|'docs/--tls-key'|'docs/--color'|'docs man/--dir'|'docs man/-s'|'docs man/--servers'|'docs man/--timeout'|'docs man/--context'|'docs man/--tls-ca'|'docs man/--tls-cert'|'docs man/--tls-key'|'docs man/--color'|'version/-s'|'version/--servers'|'version/--timeout'|'version/--context'|'version/--tls-ca'|'version/--tls-cert'|'version/--tls-key'|'version/--color'|'help/-s'|'help/--servers'|'help/--timeout'|'help/--context'|'help/--tls-ca'|'help/--tls-cert'|'help/--tls-key'|'help/--color') return 0 ;;
   esac
   return 1
 }

@@ -12,13 +12,6 @@ import picocli.CommandLine.Spec;
  */
 abstract class BaseCommand implements Callable<Integer> {
 
-    /**
-     * gRPC logs routine events of cancelled calls (e.g. "Received data on closed stream" after a
-     * broken pipe or Ctrl-C) at INFO on stderr; a command line shows warnings only. Held here so
-     * the configured logger is not collected.
-     */
-    private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
-
     @Spec
     CommandSpec spec;
 
@@ -56,10 +49,13 @@ abstract class BaseCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        if (GRPC_LOG.getLevel() == null) {
-            GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
-        }
+        GrpcLogging.quiet();
         try {
+            for (CommandSpec mixin : spec.mixins().values()) {
+                if (mixin.userObject() instanceof Output o) {
+                    o.structured(); // a bad --format is a usage error before anything connects
+                }
+            }
             return execute();
         } finally {
             if (client != null) {

@@ -44,8 +44,8 @@ final class BrokerConfigCommand {
 
     /** {@code lb broker config print}. */
     @Command(name = "print", mixinStandardHelpOptions = true,
-            description = {"Print the configuration a broker would start with (ro): every setting with its value,",
-                "from the defaults, the --config file, LIFTBRIDGE_* variables and flags, in that order of precedence.",
+            description = {"Print the configuration a broker would start with (ro): every setting with its value, "
+                + "from the defaults, the --config file, LIFTBRIDGE_* variables and flags, in that order of precedence.",
                 "--format yaml (the default) is itself a valid configuration file; text adds each value's source."},
             footerHeading = "%nExamples:%n",
             footer = {"  lb broker config print                       # the defaults",

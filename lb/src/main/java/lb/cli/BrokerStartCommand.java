@@ -33,8 +33,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "start", mixinStandardHelpOptions = true,
         description = {"Start a broker node and run it until interrupted.",
-            "With no flags: embedded NATS on 127.0.0.1:4222, a single-node cluster, gRPC on port 9292,",
-            "data in $XDG_DATA_HOME/lb/<namespace> (or ~/.local/share/lb/<namespace>)."})
+            "With no flags: embedded NATS on 127.0.0.1:4222, a single-node cluster, gRPC on port 9292, "
+                + "data in $XDG_DATA_HOME/lb/<namespace> (or ~/.local/share/lb/<namespace>)."})
 final class BrokerStartCommand implements Callable<Integer> {
 
     @Spec

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "completion", mixinStandardHelpOptions = true,
         description = {"Print a shell completion script.",
             "bash: source <(lb completion bash)   or copy to /etc/bash_completion.d/lb",
-            "zsh:  source <(lb completion zsh)   (runs through bashcompinit, which it enables)",
+            "zsh:  source <(lb completion zsh)   (through bashcompinit, which it enables)",
             "fish: lb completion fish > ~/.config/fish/completions/lb.fish"})
 final class CompletionCommand extends BaseCommand {
 

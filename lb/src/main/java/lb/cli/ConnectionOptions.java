@@ -150,23 +150,32 @@ public final class ConnectionOptions {
     /** A client with at most {@code maxInFlight} async publishes outstanding (0: the default). */
     public LiftbridgeClient connect(Io io, int maxInFlight) {
         Resolved r = resolve(io);
+        return client(r, r.timeoutDuration(), maxInFlight,
+                verbosity() >= 2 ? new CallTrace(io.err, verbosity() >= 3) : null);
+    }
+
+    /**
+     * A client for resolved settings: their seeds and TLS, deadline {@code timeout}, at most
+     * {@code maxInFlight} async publishes (0: the default), and {@code trace} on every call (or
+     * null). The one place clients of the CLI are built; the caller closes it.
+     */
+    static LiftbridgeClient client(Resolved r, Duration timeout, int maxInFlight, io.grpc.ClientInterceptor trace) {
         List<String> seeds = new ArrayList<>();
         for (String s : r.seeds()) {
             if (!s.isBlank()) {
                 seeds.add(s.strip());
             }
         }
-        Duration t = r.timeoutDuration();
         LiftbridgeClient.Builder b = LiftbridgeClient.builder().seeds(seeds.toArray(String[]::new))
-                .timeout(t).ackTimeout(t);
+                .timeout(timeout).ackTimeout(timeout);
         if (maxInFlight > 0) {
             b.maxInFlight(maxInFlight);
         }
         if (r.tlsEnabled()) {
             tls(b, r);
         }
-        if (verbosity() >= 2) {
-            b.interceptor(new CallTrace(io.err, verbosity() >= 3));
+        if (trace != null) {
+            b.interceptor(trace);
         }
         return b.build();
     }

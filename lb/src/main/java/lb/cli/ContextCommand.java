@@ -24,7 +24,12 @@ final class ContextCommand {
 
     /** {@code lb context add}. */
     @Command(name = "add", mixinStandardHelpOptions = true,
-            description = "Create or replace a context from the global flags: lb context add prod -s b1:9292,b2:9292 --timeout 3s")
+            description = {"Create or replace a context from the global flags -s, --timeout, --tls, --tls-ca, "
+                + "--tls-cert and --tls-key (not from the environment). TLS files must exist; they are stored "
+                + "as absolute paths."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  lb context add prod -s b1:9292,b2:9292 --timeout 3s --select",
+                "  lb context add secure -s b1:9443 --tls-ca ca.pem --tls-cert me.pem --tls-key me.key"})
     static final class Add extends BaseCommand {
         @Parameters(paramLabel = "NAME", description = "Context name.")
         String name;
@@ -35,26 +40,23 @@ final class ContextCommand {
 
         @Override
         int execute() {
-            String servers = root().connection.servers;
-            String timeout = root().connection.timeout;
-            if (servers == null) {
+            ConnectionOptions flags = root().connection;
+            if (flags.servers == null) {
                 throw new UsageException("give the context's brokers with -s/--servers HOST:PORT[,...]");
             }
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("servers", flags.servers);
+            putIfGiven(m, "timeout", flags.timeout);
+            putIfGiven(m, "description", description);
+            putIfGiven(m, "tls", flags.tls == null ? null : flags.tls.toString());
+            putIfGiven(m, "tls-ca", absolute(flags.tlsCa));
+            putIfGiven(m, "tls-cert", absolute(flags.tlsCert));
+            putIfGiven(m, "tls-key", absolute(flags.tlsKey));
             try {
                 Contexts.checkName(name);
+                Contexts.validate(m);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
-            }
-            if (timeout != null) {
-                new ConnectionOptions.DurationConverter().convert(timeout);
-            }
-            Map<String, String> m = new LinkedHashMap<>();
-            m.put("servers", servers);
-            if (timeout != null) {
-                m.put("timeout", timeout);
-            }
-            if (description != null) {
-                m.put("description", description);
             }
             Contexts c = Contexts.of(io());
             c.write(name, m);
@@ -63,6 +65,17 @@ final class ContextCommand {
             }
             status("saved context %s%s", name, select ? " and selected it" : "");
             return ExitCodes.OK;
+        }
+
+        private static void putIfGiven(Map<String, String> m, String key, String value) {
+            if (value != null) {
+                m.put(key, value);
+            }
+        }
+
+        /** A file given relative to the working directory, as it reads from anywhere later. */
+        private static String absolute(String file) {
+            return file == null ? null : Path.of(file).toAbsolutePath().normalize().toString();
         }
     }
 
@@ -163,25 +176,35 @@ final class ContextCommand {
 
     /** {@code lb context prompt}. */
     @Command(name = "prompt", mixinStandardHelpOptions = true,
-            description = {"Print a shell-prompt fragment: the context and its brokers, e.g. lb:prod(b1:9292,+1). No network.",
-                "Prints nothing when no context is in use. bash: PS1='$(lb context prompt 2>/dev/null) '$PS1"})
+            description = {"Print a shell-prompt fragment: the context and its brokers (no network), such as",
+                "  lb:prod(b1:9292,+1)",
+                "Prints nothing when no context is in use. In bash:",
+                "  PS1='$(lb context prompt 2>/dev/null) '$PS1"})
     static final class Prompt extends BaseCommand {
         @Override
         int execute() {
-            ConnectionOptions.Resolved r = root().connection.resolve(io());
-            String ctx = r.context().value();
-            if (ctx.isEmpty()) {
-                return ExitCodes.OK;
-            }
-            out().println("lb:" + ctx + "(" + shortServers(r.seeds()) + ")");
+            return prompt(io(), root().connection, out());
+        }
+    }
+
+    /**
+     * Prints the prompt fragment of {@code lb context prompt} (nothing when no context is in use);
+     * also run by {@link Main} without the command tree, since a PS1 calls it on every prompt.
+     */
+    static int prompt(Io io, ConnectionOptions connection, java.io.PrintWriter out) {
+        ConnectionOptions.Resolved r = connection.resolve(io);
+        String ctx = r.context().value();
+        if (ctx.isEmpty()) {
             return ExitCodes.OK;
         }
+        out.println("lb:" + ctx + "(" + shortServers(r.seeds()) + ")");
+        return ExitCodes.OK;
+    }
 
-        /** The first broker, and how many more: b1:9292,+2. */
-        static String shortServers(String[] seeds) {
-            String first = seeds.length == 0 ? "" : seeds[0].strip();
-            return seeds.length > 1 ? first + ",+" + (seeds.length - 1) : first;
-        }
+    /** The first broker, and how many more: b1:9292,+2. */
+    static String shortServers(String[] seeds) {
+        String first = seeds.length == 0 ? "" : seeds[0].strip();
+        return seeds.length > 1 ? first + ",+" + (seeds.length - 1) : first;
     }
 
     /** {@code lb context list}. */
@@ -194,22 +217,31 @@ final class ContextCommand {
         int execute() {
             Contexts c = Contexts.of(io());
             String cur = c.current();
-            if (output.isJson()) {
+            if (output.structured()) {
                 ArrayNode a = Output.json().createArrayNode();
                 for (String n : c.names()) {
                     ObjectNode o = a.addObject().put("name", n).put("selected", n.equals(cur));
                     c.read(n).forEach(o::put);
                 }
-                Output.printJson(out(), a);
+                output.print(out(), a);
                 return ExitCodes.OK;
             }
-            Output.Table t = new Output.Table("", "NAME", "SERVERS", "DESCRIPTION");
+            Output.Table t = new Output.Table("", "NAME", "SERVERS", "TLS", "DESCRIPTION");
             for (String n : c.names()) {
                 Map<String, String> m = c.read(n);
-                t.row(n.equals(cur) ? "*" : "", n, m.getOrDefault("servers", ""), m.getOrDefault("description", ""));
+                t.row(n.equals(cur) ? "*" : "", n, m.getOrDefault("servers", ""), tls(m),
+                        m.getOrDefault("description", ""));
             }
             t.print(out(), false);
             return ExitCodes.OK;
+        }
+
+        /** How a context connects: mutual (client certificate), yes (server verified), no. */
+        static String tls(Map<String, String> m) {
+            if (m.containsKey("tls-cert")) {
+                return "mutual";
+            }
+            return m.containsKey("tls-ca") || "true".equals(m.get("tls")) ? "yes" : "no";
         }
     }
 
@@ -228,12 +260,12 @@ final class ContextCommand {
         int execute() {
             if (resolved) {
                 ConnectionOptions.Resolved r = root().connection.resolve(io());
-                if (output.isJson()) {
+                if (output.structured()) {
                     ObjectNode o = Output.object();
                     for (ConnectionOptions.Setting s : r.all()) {
                         o.putObject(s.name()).put("value", s.value()).put("source", s.source());
                     }
-                    Output.printJson(out(), o);
+                    output.print(out(), o);
                 } else {
                     Output.Table t = new Output.Table("SETTING", "VALUE", "SOURCE");
                     r.all().forEach(s -> t.row(s.name(), s.value().isEmpty() ? "-" : s.value(), s.source()));
@@ -251,10 +283,10 @@ final class ContextCommand {
             if (m == null) {
                 throw new ConnectionOptions.ContextNotFoundException(n);
             }
-            if (output.isJson()) {
+            if (output.structured()) {
                 ObjectNode o = Output.object().put("name", n);
                 m.forEach(o::put);
-                Output.printJson(out(), o);
+                output.print(out(), o);
             } else {
                 out().println("name: " + n);
                 m.forEach((k, v) -> out().println(k + ": " + v));

@@ -25,8 +25,11 @@ import java.util.stream.Stream;
  */
 public final class Contexts {
 
-    /** The settings a context may hold. */
-    public static final List<String> KEYS = List.of("servers", "timeout", "description");
+    /** The settings a context may hold (the TLS ones as the global --tls* flags take them). */
+    public static final List<String> KEYS = List.of("servers", "timeout", "description", "tls", "tls-ca", "tls-cert",
+            "tls-key");
+    /** The settings that name a PEM file. */
+    static final List<String> FILE_KEYS = List.of("tls-ca", "tls-cert", "tls-key");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private final Path dir;
@@ -113,7 +116,9 @@ public final class Contexts {
 
     /**
      * Checks a context's settings: only {@link #KEYS}; {@code servers} present, each
-     * {@code HOST:PORT} with a port 1-65535; {@code timeout}, when given, a duration.
+     * {@code HOST:PORT} with a port 1-65535; {@code timeout}, when given, a duration; {@code tls}
+     * true or false; {@code tls-ca}, {@code tls-cert}, {@code tls-key} readable files, the last
+     * two together.
      *
      * @throws IllegalArgumentException saying what is wrong and what would be right
      */
@@ -148,6 +153,19 @@ public final class Contexts {
                 new ConnectionOptions.DurationConverter().convert(timeout);
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("timeout: " + e.getMessage(), e);
+            }
+        }
+        String tls = settings.get("tls");
+        if (tls != null && !tls.equals("true") && !tls.equals("false")) {
+            throw new IllegalArgumentException("tls: '" + tls + "' is not true or false");
+        }
+        if ((settings.get("tls-cert") == null) != (settings.get("tls-key") == null)) {
+            throw new IllegalArgumentException("tls-cert and tls-key go together: give both or neither");
+        }
+        for (String k : FILE_KEYS) {
+            String f = settings.get(k);
+            if (f != null && !Files.isReadable(Path.of(f))) {
+                throw new IllegalArgumentException(k + ": no such readable file: " + f);
             }
         }
     }

@@ -30,7 +30,9 @@ import tools.jackson.databind.node.ArrayNode;
 final class CursorCommand {
 
     /** {@code lb cursor get}. */
-    @Command(name = "get", description = "Print a cursor's offset, -1 when it has none (ro).", mixinStandardHelpOptions = true)
+    @Command(name = "get", mixinStandardHelpOptions = true,
+            description = "Print a cursor's offset (the last processed one), -1 when it has none (ro); "
+                + "--json or --format json|yaml for the cursor as an object.")
     static final class Get extends BaseCommand {
         @Option(names = "--id", required = true, paramLabel = "ID", description = "Cursor id.")
         String id;
@@ -38,15 +40,15 @@ final class CursorCommand {
         String stream;
         @Option(names = {"-p", "--partition"}, paramLabel = "P", description = "Partition (default 0).")
         int partition;
-        @Option(names = "--json", description = "Print as a JSON object.")
-        boolean json;
+        @Mixin
+        Output output;
 
         @Override
         int execute() {
             Streams.select(Streams.require(client(), stream), new int[] {partition});
             long offset = client().fetchCursor(id, stream, partition);
-            if (json) {
-                Output.printJson(out(), Output.object().put("id", id).put("stream", stream)
+            if (output.structured()) {
+                output.print(out(), Output.object().put("id", id).put("stream", stream)
                         .put("partition", partition).put("offset", offset));
             } else {
                 out().println(offset);

@@ -28,7 +28,14 @@ final class Errors implements IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
-        PrintWriter err = cl.getErr();
+        return report(ex, cl.getErr(), cl.getCommandSpec().qualifiedName());
+    }
+
+    /**
+     * Says what went wrong on {@code err} (one line; a hint to {@code command --help} for usage
+     * errors) and returns the exit code; also for the paths that run without a command tree.
+     */
+    static int report(Exception ex, PrintWriter err, String command) {
         int code;
         if (ex instanceof LiftbridgeException le) {
             code = exitCode(le);
@@ -42,7 +49,7 @@ final class Errors implements IExecutionExceptionHandler {
         }
         err.println("lb: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
         if (code == ExitCodes.USAGE) {
-            err.println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
+            err.println("Run '" + command + " --help' for usage.");
         }
         if ("1".equals(System.getenv("LB_DEBUG"))) {
             ex.printStackTrace(err);

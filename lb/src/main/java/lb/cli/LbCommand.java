@@ -68,6 +68,14 @@ public final class LbCommand implements Runnable {
         return connection.connect(io);
     }
 
+    /**
+     * Like {@link #connect()}, with at most {@code maxInFlight} async publishes outstanding
+     * (0: the client's default); the same seeds, deadline, TLS and {@code -vv} tracing.
+     */
+    public lb.client.LiftbridgeClient connect(int maxInFlight) {
+        return connection.connect(io, maxInFlight);
+    }
+
     /** The brokers and deadline the global options resolve to, for commands outside this package. */
     public ConnectionOptions.Resolved connection() {
         return connection.resolve(io);

@@ -29,8 +29,17 @@ public final class Main {
         return run(Io.system(), args);
     }
 
-    /** Runs one command line with {@code io} and returns its exit code; used by tests and the shell. */
+    /**
+     * Runs one command line with {@code io} and returns its exit code; used by tests and the shell.
+     * {@code __complete} and {@code context prompt} skip building the command tree ({@link FastStart}).
+     */
     public static int run(Io io, String... args) {
+        Integer fast = FastStart.run(io, args);
+        return fast != null ? fast : runTree(io, args);
+    }
+
+    /** Runs one command line through the full command tree, never the fast path. */
+    static int runTree(Io io, String... args) {
         return newCommandLine(io).execute(args);
     }
 
@@ -45,12 +54,40 @@ public final class Main {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setAbbreviatedOptionsAllowed(false);
         cl.setAbbreviatedSubcommandsAllowed(false);
+        // `--context ctx`, `--group list`: a value that happens to be a command name is a value.
+        cl.setAllowSubcommandsAsOptionParameters(true);
         cl.setExecutionExceptionHandler(new Errors());
         cl.setOut(io.outWriter());
         cl.setErr(io.errWriter());
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(io.color(io.outTty)
                 ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         withExitCodeHelp(cl);
+        // --format help answers before the command runs (so before anything connects), for every
+        // command with --format; --help still wins.
+        cl.setExecutionStrategy(parsed -> {
+            Integer help = CommandLine.executeHelpRequest(parsed);
+            if (help != null) {
+                return help;
+            }
+            CommandLine.ParseResult leaf = parsed;
+            while (leaf.hasSubcommand()) {
+                leaf = leaf.subcommand();
+            }
+            if (FormatHelp.requested(leaf.commandSpec())) {
+                return FormatHelp.print(leaf.commandSpec(), leaf.commandSpec().commandLine().getOut());
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        CommandLine.IParameterExceptionHandler usageError = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((ex, args) -> {
+            // --format help answers without the arguments the command needs to run.
+            CommandLine at = ex.getCommandLine();
+            if (ex instanceof CommandLine.MissingParameterException && FormatHelp.requested(at.getCommandSpec())
+                    && !FormatHelp.schemas(at.getCommandSpec()).isEmpty()) {
+                return FormatHelp.print(at.getCommandSpec(), at.getOut());
+            }
+            return usageError.handleParseException(ex, args);
+        });
         return cl;
     }
 

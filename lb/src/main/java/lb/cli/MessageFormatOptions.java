@@ -9,10 +9,10 @@ import picocli.CommandLine.Option;
 /** The message output options of {@code tail}, {@code replay} and {@code get} (a picocli mixin). */
 final class MessageFormatOptions {
 
-    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT",
-            description = "pretty (default on a terminal), raw (default when piped), json, jsonl, or a template "
-                    + "with %% tokens: %%s stream, %%p partition, %%o offset, %%k key, %%v value, %%d time, "
-                    + "%%h{%%k=%%v;} headers, %%S subject (all tokens below).")
+    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", completionCandidates = Formats.class,
+            description = "pretty (default on a terminal), raw (default when piped), json, jsonl, help (the "
+                    + "JSON fields), or a template with %% tokens: %%s stream, %%p partition, %%o offset, %%k key, "
+                    + "%%v value, %%d time, %%h{%%k=%%v;} headers, %%S subject (all: lb help formats).")
     String format;
 
     @Option(names = "-K", paramLabel = "DELIM", description = "raw: print the key and DELIM before each value.")
@@ -21,11 +21,12 @@ final class MessageFormatOptions {
     @Option(names = "-D", paramLabel = "DELIM", description = "raw: write DELIM after each value (default \\n).")
     String delimiter = "\n";
 
-    @Option(names = "--key-encoding", paramLabel = "ENC", description = "Keys in json/jsonl/templates: auto, utf8, base64, hex.")
+    @Option(names = "--key-encoding", paramLabel = "ENC", description = "Keys in json/jsonl/templates: auto (the default: utf8, or base64 when not UTF-8), utf8, base64, hex.")
     String keyEncoding = "auto";
 
     @Option(names = "--value-encoding", paramLabel = "ENC",
-            description = "Values in json/jsonl/templates: auto (utf8, or base64 when not UTF-8), utf8, base64, hex, json.")
+            description = "Values in json/jsonl/templates: auto (the default: utf8, or base64 when not UTF-8), utf8, "
+                    + "base64, hex, json.")
     String valueEncoding = "auto";
 
     MessageFormatter formatter(Io io, LbCommand root) {
@@ -38,6 +39,15 @@ final class MessageFormatOptions {
             return MessageFormats.of(f, o);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** The named formats, for completion (templates are free text). */
+    static final class Formats extends java.util.ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        Formats() {
+            super(java.util.List.of("pretty", "raw", "json", "jsonl", FormatHelp.VALUE));
         }
     }
 

@@ -12,13 +12,12 @@ import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 /**
  * Output of non-message commands: a table for people ({@code text}, {@code wide}) or a tree for
  * machines: {@code json} (also {@code --json}) or {@code yaml}. A picocli mixin; stateless
- * otherwise.
+ * otherwise. Public for the commands of {@code lb.cli.group}.
  *
- * <p>Commands that print through {@link #print} take every format ({@link #structured()});
- * those still on the static {@link #printJson} ask {@link #isJson()}, which refuses yaml with a
- * usage error rather than print JSON under that name.
+ * <p>Every command prints its tree through {@link #print}, so each takes every format;
+ * {@code help} is answered before the command runs ({@link FormatHelp}).
  */
-final class Output {
+public final class Output {
 
     /** Built on first use: quick commands (--version, help) never pay for Jackson's start-up. */
     private static final class Holder {
@@ -37,14 +36,15 @@ final class Output {
         return Holder.JSON;
     }
 
-    @Option(names = "--format", paramLabel = "FORMAT",
-            description = "text (default), wide (more columns), json or yaml.")
+    @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = Formats.class,
+            description = "text, wide (more columns), json, yaml, or help (what the JSON fields mean); "
+                    + "default ${DEFAULT-VALUE}.")
     String format = "text";
 
     @Option(names = "--json", description = "Same as --format json.")
     boolean json;
 
-    Output() {
+    public Output() {
     }
 
     /** An Output whose --format defaults to {@code format} (e.g. yaml for a configuration). */
@@ -54,24 +54,21 @@ final class Output {
         return o;
     }
 
-    /** True for a machine format (json or yaml): print a tree with {@link #print}. */
-    boolean structured() {
+    /**
+     * True for a machine format (json or yaml): print a tree with {@link #print}.
+     *
+     * @throws UsageException (exit 2) for a format that is not text, wide, json or yaml
+     */
+    public boolean structured() {
         if (json) {
             return true;
         }
         return switch (format) {
             case "json", "yaml" -> true;
             case "text", "wide" -> false;
-            default -> throw new UsageException("unknown format '" + format + "': expected text, wide, json or yaml");
+            default -> throw new UsageException("unknown format '" + format
+                    + "': expected text, wide, json, yaml or help");
         };
-    }
-
-    /** True for json; for commands that print with {@link #printJson} and have no YAML. */
-    boolean isJson() {
-        if (!json && "yaml".equals(format)) {
-            throw new UsageException("this command has no yaml output: use --format text, wide or json");
-        }
-        return structured();
     }
 
     boolean yaml() {
@@ -83,12 +80,13 @@ final class Output {
     }
 
     /** Prints a tree (Jackson node or plain maps and lists) as JSON or YAML, as --format says. */
-    void print(PrintWriter out, Object node) {
+    public void print(PrintWriter out, Object node) {
         if (yaml()) {
             out.print(YamlHolder.YAML.writeValueAsString(node));
             out.flush();
         } else {
-            printJson(out, node);
+            out.println(json().writerWithDefaultPrettyPrinter().writeValueAsString(node));
+            out.flush();
         }
     }
 
@@ -96,9 +94,13 @@ final class Output {
         return json().createObjectNode();
     }
 
-    static void printJson(PrintWriter out, Object node) {
-        out.println(json().writerWithDefaultPrettyPrinter().writeValueAsString(node));
-        out.flush();
+    /** The values of --format, for completion. */
+    static final class Formats extends ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        Formats() {
+            super(List.of("text", "wide", "json", "yaml", FormatHelp.VALUE));
+        }
     }
 
     /** A left-aligned text table; cells are padded to the widest value of their column. */

@@ -57,8 +57,8 @@ import picocli.CommandLine.Parameters;
             "",
             "Parse templates (--input): %%k key, %%v value, %%p partition, %%h headers (a=1,b=2), %%%% a percent "
                 + "sign; escapes \\n \\t \\r \\0 \\\\ \\xNN. The literal text after a field ends it; a "
-                + "template ending in a field ends with \\n. E.g. '%%k\\t%%v\\n', '%%p:%%k=%%v\\n', "
-                + "'%%h|%%v\\n'."},
+                + "template ending in a field ends with \\n. Examples:",
+            "  '%%k\\t%%v\\n'   '%%p:%%k=%%v\\n'   '%%h|%%v\\n'"},
         footerHeading = "%nExamples:%n",
         footer = {"  lb publish orders 'hello'",
             "  seq 1000 | lb publish orders",
@@ -95,7 +95,8 @@ final class PublishCommand extends BaseCommand {
     @Option(names = {"-H", "--header"}, paramLabel = "NAME=VALUE", description = "A header (NAME=VALUE or NAME:VALUE; repeatable).")
     List<String> headers;
 
-    @Option(names = {"-p", "--partition"}, paramLabel = "P", description = "Publish to this partition.")
+    @Option(names = {"-p", "--partition"}, paramLabel = "P",
+            description = "Publish to this partition (default 0, or as --partition-by picks).")
     Integer partition;
 
     @Option(names = "--partition-by", paramLabel = "HOW", description = "key or round-robin (default: partition 0).")
@@ -128,10 +129,11 @@ final class PublishCommand extends BaseCommand {
             description = "With VALUE: publish it N times; otherwise stop after N messages of input.")
     Long count;
 
-    @Option(names = "--rate", paramLabel = "N/UNIT", description = "At most this many messages per s, ms, m or h (e.g. 200/s).")
+    @Option(names = "--rate", paramLabel = "N/UNIT", description = "At most this many messages per s, ms, m or h, e.g. 200/s (default: no limit).")
     String rate;
 
-    @Option(names = "--print", paramLabel = "TEMPLATE", description = "Print each ack on stdout: %%s stream, %%p partition, %%o offset (e.g. '%%p@%%o\\n').")
+    @Option(names = "--print", paramLabel = "TEMPLATE", description = "Print each ack on stdout with this template: %%s stream, %%p partition, "
+            + "%%o offset, e.g. '%%p@%%o\\n' (default: a summary on stderr only).")
     String print;
 
     @Option(names = {"-T", "--tee"}, description = "Echo each published message's value (and a newline) to stdout, like kcat -T.")

@@ -46,7 +46,7 @@ abstract class ReadCommand extends BaseCommand {
     @Mixin
     MessageFormatOptions messageFormat;
 
-    @Option(names = "--exit-empty", paramLabel = "CODE", description = "Exit with CODE when no message was read.")
+    @Option(names = "--exit-empty", paramLabel = "CODE", description = "Exit with CODE when no message was read (default: 0, success).")
     Integer exitEmpty;
 
     abstract Range defaultRange();

@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
             "Format tokens (--format with %%): %%s stream, %%p partition, %%o offset, %%k key, %%K key length,",
             "  %%v value, %%V value length, %%d timestamp, %%h{%%k=%%v;} headers, %%H header count, %%S subject,",
             "  %%c correlation id, %%n message number; escapes \\n \\t \\xNN; modifiers {hex} {base64} {json},",
-            "  %%d{ms} %%d{iso} %%d{strftime:%%F %%T}. From kcat: %%t -> %%s, %%s -> %%v, %%S -> %%V, %%T -> %%d{ms}."})
+            "  %%d{ms} %%d{iso} %%d{strftime:%%F %%T}.",
+            "  From kcat: %%t -> %%s, %%s -> %%v, %%S -> %%V, %%T -> %%d{ms}. All of it: lb help formats."})
 final class ReplayCommand extends ReadCommand {
 
     @Override

@@ -45,32 +45,50 @@ final class StreamCommand {
         @Option(names = {"-p", "--partitions"}, paramLabel = "N", description = "Number of partitions (default 1).")
         Integer partitions;
         @Option(names = {"-r", "--replication-factor"}, paramLabel = "N",
-                description = "Replicas per partition; -1 = every broker (default: broker's default).")
+                description = "Replicas per partition; -1 = every broker (default 1).")
         Integer replicationFactor;
-        @Option(names = "--min-isr", paramLabel = "N", description = "Minimum in-sync replicas for acks.")
+        @Option(names = "--min-isr", paramLabel = "N",
+                description = {"Minimum in-sync replicas for acks.",
+                    "Default: the broker's clustering.min.insync.replicas."})
         Integer minIsr;
-        @Option(names = "--group", paramLabel = "GROUP", description = "NATS queue group of the stream.")
+        @Option(names = "--group", paramLabel = "GROUP",
+                description = "Load-balance group (a NATS queue group): streams of one group on the same subject "
+                        + "each get a share of its messages (default: none).")
         String group;
         @Option(names = "--retention-age", paramLabel = "DURATION", converter = ConnectionOptions.DurationConverter.class,
-                description = "Delete messages older than this (e.g. 7d).")
+                description = {"Delete messages older than this, e.g. 7d.",
+                    "Default: the broker's streams.retention.max.age."})
         Duration retentionAge;
         @Option(names = "--retention-bytes", paramLabel = "SIZE", converter = Sizes.class,
-                description = "Keep at most this many bytes per partition (e.g. 10GiB).")
+                description = {"Keep at most this many bytes per partition, e.g. 10GiB.",
+                    "Default: the broker's streams.retention.max.bytes."})
         Long retentionBytes;
-        @Option(names = "--retention-messages", paramLabel = "N", description = "Keep at most N messages per partition.")
+        @Option(names = "--retention-messages", paramLabel = "N", description = {"Keep at most N messages per partition.",
+                    "Default: the broker's streams.retention.max.messages."})
         Long retentionMessages;
-        @Option(names = "--compact", negatable = true, description = "Enable (or --no-compact disable) compaction by key.")
+        @Option(names = "--compact", negatable = true,
+                description = {"Enable (or --no-compact disable) compaction by key.",
+                    "Default: the broker's streams.compact.enabled."})
         Boolean compact;
-        @Option(names = "--segment-bytes", paramLabel = "SIZE", converter = Sizes.class, description = "Segment size.")
+        @Option(names = "--segment-bytes", paramLabel = "SIZE", converter = Sizes.class,
+                description = {"Roll segments at this size, e.g. 256MiB.",
+                    "Default: the broker's streams.segment.max.bytes."})
         Long segmentBytes;
         @Option(names = "--auto-pause", paramLabel = "DURATION", converter = ConnectionOptions.DurationConverter.class,
-                description = "Pause partitions idle for this long.")
+                description = {"Pause partitions idle for this long.",
+                    "Default: the broker's streams.auto.pause.time (0 = never)."})
         Duration autoPause;
-        @Option(names = "--optimistic-concurrency", description = "Enable expected-offset publishes.")
+        @Option(names = "--optimistic-concurrency",
+                description = {"Enable expected-offset publishes.",
+                    "Default: the broker's streams.concurrency.control."})
         Boolean optimisticConcurrency;
-        @Option(names = "--encryption", description = "Encrypt message values at rest.")
+        @Option(names = "--encryption",
+                description = {"Encrypt message values at rest.",
+                    "Default: the broker's streams.encryption."})
         Boolean encryption;
-        @Option(names = "--if-not-exists", description = "Succeed when the stream already exists.")
+        @Option(names = "--if-not-exists",
+                description = "Succeed (exit 0) when the stream already exists, leaving it as it is (its settings "
+                        + "are not compared).")
         boolean ifNotExists;
         @Option(names = "--dry-run", description = "Validate and print what would be created; create nothing.")
         boolean dryRun;
@@ -123,9 +141,13 @@ final class StreamCommand {
             try {
                 client().createStream(subj, name, o);
             } catch (LiftbridgeException e) {
-                if (e.kind() == LiftbridgeException.Kind.STREAM_EXISTS && ifNotExists) {
-                    status("stream %s already exists", name);
-                    return ExitCodes.OK;
+                if (e.kind() == LiftbridgeException.Kind.STREAM_EXISTS) {
+                    if (ifNotExists) {
+                        status("stream %s already exists; left as it is", name);
+                        return ExitCodes.OK;
+                    }
+                    err().println("lb: stream " + name + " already exists (--if-not-exists accepts that)");
+                    return ExitCodes.FAILURE;
                 }
                 throw e;
             }
@@ -207,7 +229,7 @@ final class StreamCommand {
         @Parameters(paramLabel = "NAME", description = "Stream name.")
         String name;
         @Option(names = {"-p", "--partition"}, paramLabel = "P[,P...]", converter = Partitions.class,
-                description = "Only these partitions (e.g. 0,2 or 0-3).")
+                description = "Only these partitions, e.g. 0,2 or 0-3 (default: all).")
         Partitions.Selection partitions;
         @Option(names = "--partitions", description = "Show the partitions (the default unless --configs is given).")
         boolean showPartitions;

@@ -47,7 +47,7 @@ final class StreamOffsetsCommand extends BaseCommand {
     String position;
 
     @Option(names = {"-p", "--partition"}, paramLabel = "P[,P...]", converter = Partitions.class,
-            description = "Only these partitions (e.g. 0,2 or 0-3).")
+            description = "Only these partitions, e.g. 0,2 or 0-3 (default: all).")
     Partitions.Selection partitions;
 
     @Mixin

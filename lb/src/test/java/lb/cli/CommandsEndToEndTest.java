@@ -54,7 +54,11 @@ class CommandsEndToEndTest {
         ok(h.run("stream", "create", "adm", "-p", "3"));
         Result exists = h.run("stream", "create", "adm");
         assertEquals(1, exists.code(), exists.toString());
-        ok(h.run("stream", "create", "adm", "--if-not-exists"));
+        assertEquals("lb: stream adm already exists (--if-not-exists accepts that)\n", exists.err());
+        Result accepted = ok(h.run("stream", "create", "adm", "--if-not-exists"));
+        assertEquals("lb: stream adm already exists; left as it is\n", accepted.err());
+        assertEquals(new Result(0, new byte[0], "").toString(),
+                ok(h.run("-q", "stream", "create", "adm", "--if-not-exists")).toString());
         assertTrue(ok(h.run("stream", "list")).out().contains("adm"));
         assertEquals("adm\n", ok(h.run("stream", "list", "^adm$", "--names")).out());
         JsonNode d = JSON.readTree(ok(h.run("stream", "describe", "adm", "--json")).out());
@@ -266,6 +270,8 @@ class CommandsEndToEndTest {
         ok(h.run("cursor", "set", "--id", "c2", "cur", "--to", "last"));
         assertEquals("1\n", ok(h.run("cursor", "get", "--id", "c2", "cur")).out());
         assertEquals(1, JSON.readTree(ok(h.run("cursor", "get", "--id", "c2", "cur", "--json")).out()).path("offset").asInt());
+        assertEquals("id: c2\nstream: cur\npartition: 0\noffset: 1\n",
+                ok(h.run("cursor", "get", "--id", "c2", "cur", "--format", "yaml")).out());
         JsonNode l = JSON.readTree(ok(h.run("cursor", "list", "cur", "--json")).out());
         assertEquals(2, l.size(), l.toString());
         assertEquals(ExitCodes.USAGE, h.run("cursor", "set", "--id", "c1", "cur").code());

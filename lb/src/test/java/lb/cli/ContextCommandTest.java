@@ -115,6 +115,44 @@ class ContextCommandTest {
     }
 
     @Test
+    void addStoresTlsSettingsAsAbsolutePathsAndChecksThem() throws Exception {
+        Path ca = Files.writeString(home.resolve("ca.pem"), "not checked here: the client reads it when connecting");
+        Path cert = Files.writeString(home.resolve("client.pem"), "c");
+        Path key = Files.writeString(home.resolve("client.key"), "k");
+        Run added = run("-s", "h1:1", "--tls-ca", ca.toString(), "--tls-cert", cert.toString(), "--tls-key",
+                key.toString(), "context", "add", "sec", "--description", "mutual TLS");
+        assertEquals(0, added.code(), added.err());
+        assertEquals(Map.of("servers", "h1:1", "description", "mutual TLS", "tls-ca", ca.toString(), "tls-cert",
+                cert.toString(), "tls-key", key.toString()), Contexts.parse(home.resolve("config/lb/contexts/sec.yaml")));
+        assertEquals(0, run("-s", "h2:2", "--tls", "context", "add", "plain-ca").code());
+        assertEquals("true", Contexts.parse(home.resolve("config/lb/contexts/plain-ca.yaml")).get("tls"));
+
+        String table = run("context", "list").out();
+        assertTrue(table.lines().anyMatch(l -> l.matches("\\s+sec\\s+h1:1\\s+mutual\\s+mutual TLS")), table);
+        assertTrue(table.lines().anyMatch(l -> l.matches("\\s+plain-ca\\s+h2:2\\s+yes")), table);
+        String yaml = run("context", "show", "sec", "--format", "yaml").out();
+        assertTrue(yaml.startsWith("name: sec\nservers: h1:1\n") && yaml.contains("tls-key: " + key + "\n"), yaml);
+        Run resolved = run("--context", "sec", "context", "show", "--resolved", "--format", "yaml");
+        assertTrue(resolved.out().contains("tls-cert:\n  value: " + cert + "\n  source: context sec\n"), resolved.out());
+        String listYaml = run("context", "list", "--format", "yaml").out();
+        assertTrue(listYaml.startsWith("- name: plain-ca\n  selected: false\n"), listYaml);
+
+        // Relative paths are stored resolved against the working directory.
+        Path rel = Path.of("").toAbsolutePath().relativize(ca);
+        assertEquals(0, run("-s", "h1:1", "--tls-ca", rel.toString(), "context", "add", "rel").code());
+        assertEquals(ca.toString(), Contexts.parse(home.resolve("config/lb/contexts/rel.yaml")).get("tls-ca"));
+
+        // Missing files and half a client identity are usage errors; nothing is written.
+        Run missing = run("-s", "h1:1", "--tls-ca", home.resolve("nope.pem").toString(), "context", "add", "bad");
+        assertEquals(ExitCodes.USAGE, missing.code());
+        assertTrue(missing.err().contains("tls-ca: no such readable file: " + home.resolve("nope.pem")), missing.err());
+        Run half = run("-s", "h1:1", "--tls-cert", cert.toString(), "context", "add", "bad");
+        assertEquals(ExitCodes.USAGE, half.code());
+        assertTrue(half.err().contains("tls-cert and tls-key go together"), half.err());
+        assertTrue(!Files.exists(home.resolve("config/lb/contexts/bad.yaml")));
+    }
+
+    @Test
     void validateNamesTheProblem() {
         Contexts.validate(Map.of("servers", "h:1,[::1]:9292", "timeout", "3s", "description", "x"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Contexts.validate(Map.of("server", "h:1")))
@@ -125,5 +163,10 @@ class ContextCommandTest {
                 .getMessage().contains("not HOST:PORT"));
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> Contexts.validate(Map.of("servers", "h:1", "timeout", "soon"))).getMessage().startsWith("timeout:"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Contexts.validate(Map.of("servers", "h:1", "tls", "maybe"))).getMessage().contains("not true or false"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Contexts.validate(Map.of("servers", "h:1", "tls-key", "/etc/hostname"))).getMessage()
+                .contains("go together"));
     }
 }

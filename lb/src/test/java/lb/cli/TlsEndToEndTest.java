@@ -44,6 +44,31 @@ class TlsEndToEndTest {
         }
     }
 
+    /** lb bench takes the global TLS options and -vv like every command (it builds several clients). */
+    @Test
+    void benchConnectsOverMutualTlsAndTracesCalls() {
+        String ca = dir.resolve("ca.pem").toString();
+        Result r = ok(h.run("-vv", "--tls-ca", ca, "--tls-cert", dir.resolve("client.pem").toString(), "--tls-key",
+                dir.resolve("client.key").toString(), "bench", "pub", "tlsbench", "--create", "--msgs", "300",
+                "--clients", "2", "--cleanup", "--json"));
+        JsonNode report = JsonMapper.builder().build().readTree(r.out());
+        assertEquals(300, report.path("messages").asLong(), r.out());
+        assertTrue(report.path("complete").asBoolean(), r.out());
+        assertEquals(List.of(), HelpTopics.BENCH.undocumented(report), "bench --format help covers " + r.out());
+        for (String call : List.of("CreateStream", "PublishAsync", "DeleteStream")) {
+            assertTrue(r.err().lines().anyMatch(l -> l.startsWith("lb: grpc " + call + " ")), call + " traced:\n" + r.err());
+        }
+        // One PublishAsync stream per client, traced when it ends with what went each way.
+        java.util.regex.Pattern end = java.util.regex.Pattern.compile("lb: grpc PublishAsync .* \\((\\d+) sent, (\\d+) received\\)");
+        List<java.util.regex.Matcher> ends = r.err().lines().map(end::matcher).filter(java.util.regex.Matcher::matches).toList();
+        assertEquals(2, ends.size(), r.err());
+        assertEquals(300, ends.stream().mapToInt(m -> Integer.parseInt(m.group(1))).sum(), r.err());
+        assertEquals(300, ends.stream().mapToInt(m -> Integer.parseInt(m.group(2))).sum(), r.err());
+        // Without the client identity the TLS broker refuses the bench like any other command.
+        Result anonymous = h.run("--timeout", "2s", "--tls-ca", ca, "bench", "pub", "tlsbench2", "--create", "--msgs", "10");
+        assertTrue(anonymous.code() != 0, anonymous.toString());
+    }
+
     static void issue(String name) throws Exception {
         openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr",
                 "-subj", "/CN=" + name);
@@ -93,18 +118,15 @@ class TlsEndToEndTest {
             h.env.remove("LB_TLS_CERT");
             h.env.remove("LB_TLS_KEY");
         }
-        // Context keys tls-ca, tls-cert, tls-key (a context file written by hand: 'lb context add'
-        // stores servers and timeout only).
-        Path ctx = h.home.resolve("config").resolve("lb").resolve("contexts").resolve("secure.yaml");
-        try {
-            Files.createDirectories(ctx.getParent());
-            Files.writeString(ctx, "servers: \"" + h.servers() + "\"\ntls-ca: \"" + ca + "\"\ntls-cert: \"" + cert
-                    + "\"\ntls-key: \"" + key + "\"\n");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        // lb context add stores the TLS flags; the context alone then connects over mutual TLS.
+        ok(h.run("-s", h.servers(), "--tls-ca", ca, "--tls-cert", cert, "--tls-key", key, "context", "add", "secure"));
         assertTrue(ok(h.run("--context", "secure", "stream", "list", "--names")).out().contains("sec"));
         String shown = ok(h.run("--context", "secure", "context", "show", "--resolved")).out();
         assertTrue(shown.lines().anyMatch(l -> l.matches("tls-key\\s+\\S+client\\.key\\s+context secure")), shown);
+        // Completion's background refresh reaches a TLS cluster with the context's settings.
+        ok(h.run("--context", "secure", "__complete", "--refresh"));
+        CompletionCache.Entry cached = CompletionCache.of(h.io(new byte[0], new java.io.ByteArrayOutputStream(),
+                new java.io.ByteArrayOutputStream()), h.servers()).read();
+        assertTrue(cached.reachable() && cached.partitions().containsKey("sec"), cached.toString());
     }
 }

@@ -41,13 +41,23 @@ public final class BenchCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** The values of --format, for completion. */
+    static final class Formats extends java.util.ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        Formats() {
+            super(java.util.List.of("text", "json", "help"));
+        }
+    }
+
     /** Options shared by every workload. */
     static final class Options {
         @Parameters(index = "0", paramLabel = "STREAM", description = "Stream to use (created with --create).")
         String stream;
 
         @Option(names = "--msgs", paramLabel = "N", converter = Units.CountConverter.class,
-                description = "Messages in total, e.g. 100000, 100k, 1M (default 100k; sub: every stored message).")
+                description = "Messages in total, e.g. 100000, 100k, 1M (default 100k; sub: every stored message; "
+                        + "rtt: 10k).")
         Long msgs;
 
         @Option(names = "--duration", paramLabel = "DURATION", converter = ConnectionOptions.DurationConverter.class,
@@ -59,7 +69,8 @@ public final class BenchCommand implements Runnable {
         int size;
 
         @Option(names = "--clients", paramLabel = "N", defaultValue = "1",
-                description = "Concurrent publishers (each its own connection; client i uses partition i mod partitions).")
+                description = "Concurrent publishers (each its own connection; client i uses partition i mod partitions; "
+                        + "default ${DEFAULT-VALUE}).")
         int clients;
 
         @Option(names = "--partitions", paramLabel = "N",
@@ -91,11 +102,11 @@ public final class BenchCommand implements Runnable {
 
         @Option(names = "--rate", paramLabel = "RATE", converter = Units.RateConverter.class,
                 description = "Fixed total rate, e.g. 50000/s or 50k/s; latency is then measured from the "
-                        + "scheduled send time (no coordinated omission).")
+                        + "scheduled send time (no coordinated omission). Default: as fast as the window allows.")
         Double rate;
 
         @Option(names = "--warmup", paramLabel = "DURATION", converter = ConnectionOptions.DurationConverter.class,
-                description = "Run the workload unmeasured for this long first, e.g. 5s.")
+                description = "Run the workload unmeasured for this long first, such as 5s (default: no warm-up).")
         Duration warmup;
 
         @Option(names = "--create", description = "Create the stream first (with --partitions).")
@@ -104,8 +115,9 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--cleanup", description = "Delete the stream at the end.")
         boolean cleanup;
 
-        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-                description = "Summary format: text or json (default ${DEFAULT-VALUE}).")
+        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", completionCandidates = Formats.class,
+                description = "Summary format: text, json, or help (what the JSON fields mean); "
+                        + "default ${DEFAULT-VALUE}.")
         String format;
 
         @Option(names = "--json", description = "Same as --format json.")
@@ -132,9 +144,13 @@ public final class BenchCommand implements Runnable {
             return spec.name();
         }
 
+        lb.cli.LbCommand root() {
+            return (lb.cli.LbCommand) spec.root().userObject();
+        }
+
         /** The brokers and deadline from the global options (flag > env > context > default). */
         ConnectionOptions.Resolved connection() {
-            return ((lb.cli.LbCommand) spec.root().userObject()).connection();
+            return root().connection();
         }
 
         abstract Measurement run(Target t, Workloads.Settings s) throws Exception;
@@ -160,7 +176,7 @@ public final class BenchCommand implements Runnable {
             boolean progress = o.progress != null ? o.progress : System.console() != null;
             try (Target t = o.jetstream != null
                     ? new JetStreamTarget(o.jetstream, connection().timeoutDuration())
-                    : new LbTarget(connection().seeds(), connection().timeoutDuration(), ack,
+                    : new LbTarget(root()::connect, connection().timeoutDuration(), ack,
                     LbTarget.Path.valueOf(o.path.toUpperCase(Locale.ROOT)), o.nats)) {
                 int partitions;
                 if (o.create) {
@@ -227,7 +243,7 @@ public final class BenchCommand implements Runnable {
                 return "--path must be grpc or nats, not '" + o.path + "'";
             }
             if (!o.format.matches("(?i)text|json")) {
-                return "--format must be text or json, not '" + o.format + "'";
+                return "--format must be text, json or help, not '" + o.format + "'";
             }
             return null;
         }

@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.concurrent.locks.LockSupport;
 import lb.client.LiftbridgeClient;
 import lb.client.LiftbridgeException;
@@ -29,14 +30,16 @@ import lb.client.envelope.EnvelopeException;
  * publishes to NATS. Reading uses {@code Subscribe}.
  *
  * <p>Each publisher has its own client (so its own HTTP/2 or NATS connection), as separate
- * producer processes would. Threads: see {@link Target}.
+ * producer processes would. Clients come from the command's own connection path
+ * ({@link lb.cli.LbCommand#connect(int)}), so the global TLS options, contexts and {@code -vv}
+ * call tracing apply as they do to every other command. Threads: see {@link Target}.
  */
 final class LbTarget implements Target {
 
     /** How messages reach the broker. */
     enum Path { GRPC, NATS }
 
-    private final String[] seeds;
+    private final IntFunction<LiftbridgeClient> clients;
     private final Duration timeout;
     private final Api.AckPolicy ackPolicy;
     private final Path path;
@@ -44,11 +47,17 @@ final class LbTarget implements Target {
     private final LiftbridgeClient admin;
     private final List<AutoCloseable> opened = new CopyOnWriteArrayList<>();
 
-    LbTarget(String[] seeds, Duration timeout, Api.AckPolicy ackPolicy, Path path, String natsUrl) {
+    /**
+     * @param clients  opens a client allowing that many async publishes in flight (the caller's
+     *                 seeds, deadline, TLS and tracing); each is closed by this target
+     * @param timeout  the call deadline, also used to connect to NATS for {@link Path#NATS}
+     */
+    LbTarget(IntFunction<LiftbridgeClient> clients, Duration timeout, Api.AckPolicy ackPolicy, Path path,
+             String natsUrl) {
         if (path == Path.NATS && (natsUrl == null || natsUrl.isBlank())) {
             throw new IllegalArgumentException("--path nats needs --nats URL (the broker's NATS server)");
         }
-        this.seeds = seeds.clone();
+        this.clients = clients;
         this.timeout = timeout;
         this.ackPolicy = ackPolicy;
         this.path = path;
@@ -57,8 +66,7 @@ final class LbTarget implements Target {
     }
 
     private LiftbridgeClient client(int maxInFlight) {
-        return LiftbridgeClient.builder().seeds(seeds).timeout(timeout).ackTimeout(timeout)
-                .maxInFlight(Math.max(1, maxInFlight)).build();
+        return clients.apply(Math.max(1, maxInFlight));
     }
 
     @Override

@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import lb.cli.LbCommand;
+import lb.cli.Output;
 import lb.cli.ExitCodes;
 import lb.client.LiftbridgeClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,15 +24,16 @@ import picocli.CommandLine.Spec;
 final class GroupDescribeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Parameters(paramLabel = "GROUP")
+    @Parameters(paramLabel = "GROUP", description = "Consumer group id.")
     String group;
-    @Option(names = "--json", description = "Print a JSON object.")
-    boolean json;
+    @Mixin
+    Output output;
     @Option(names = "--lag-only", description = "Only partitions with lag.")
     boolean lagOnly;
 
     @Override
     public Integer call() {
+        boolean json = output.structured();
         PrintWriter out = spec.commandLine().getOut();
         try (LiftbridgeClient client = ((LbCommand) spec.root().userObject()).connect()) {
             GroupInspector.Description d = new GroupInspector(client, GroupCommand.READ_TIMEOUT).describe(group);
@@ -41,7 +44,7 @@ final class GroupDescribeCommand implements Callable<Integer> {
             List<GroupInspector.PartitionRow> rows = d.partitions().stream()
                     .filter(r -> !lagOnly || r.lag() > 0).toList();
             if (json) {
-                out.println(GroupCommand.JSON.writeValueAsString(describeJson(d, rows)));
+                output.print(out, describeJson(d, rows));
             } else {
                 out.println("GROUP        " + d.groupId() + (d.exists() ? "" : " (inactive: no members)"));
                 if (d.exists()) {

@@ -7,11 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import lb.cli.LbCommand;
+import lb.cli.Output;
 import lb.cli.ExitCodes;
 import lb.client.LiftbridgeClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code lb group list}: every known group with its state, coordinator, epoch, member count and total lag. */
@@ -20,11 +21,12 @@ import picocli.CommandLine.Spec;
 final class GroupListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Option(names = "--json", description = "Print a JSON array.")
-    boolean json;
+    @Mixin
+    Output output;
 
     @Override
     public Integer call() {
+        boolean json = output.structured();
         PrintWriter out = spec.commandLine().getOut();
         try (LiftbridgeClient client = ((LbCommand) spec.root().userObject()).connect()) {
             List<GroupInspector.Summary> groups = new GroupInspector(client, GroupCommand.READ_TIMEOUT).list();
@@ -40,7 +42,7 @@ final class GroupListCommand implements Callable<Integer> {
                     r.put("lag", s.totalLag());
                     rows.add(r);
                 }
-                out.println(GroupCommand.JSON.writeValueAsString(rows));
+                output.print(out, rows);
             } else {
                 List<List<String>> table = new ArrayList<>();
                 table.add(List.of("GROUP", "STATE", "COORDINATOR", "EPOCH", "MEMBERS", "LAG"));

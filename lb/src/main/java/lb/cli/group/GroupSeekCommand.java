@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import lb.cli.LbCommand;
+import lb.cli.Output;
 import lb.cli.ExitCodes;
 import lb.cli.position.Position;
 import lb.cli.position.PositionException;
 import lb.cli.position.PositionParser;
 import lb.client.LiftbridgeClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,7 +27,7 @@ import picocli.CommandLine.Spec;
 final class GroupSeekCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Parameters(paramLabel = "GROUP")
+    @Parameters(paramLabel = "GROUP", description = "Consumer group id.")
     String group;
     @Option(names = "--to", required = true, paramLabel = "POS",
             description = "Where members resume: " + PositionParser.FORMS)
@@ -39,13 +41,14 @@ final class GroupSeekCommand implements Callable<Integer> {
     boolean execute;
     @Option(names = "--force", description = "Write even while the group has members.")
     boolean force;
-    @Option(names = "--json", description = "Print the plan as a JSON array.")
-    boolean json;
+    @Mixin
+    Output output;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        boolean json = output.structured();
         if (dryRun && execute) {
             err.println("lb: --dry-run and --execute exclude each other");
             return ExitCodes.USAGE;
@@ -81,7 +84,7 @@ final class GroupSeekCommand implements Callable<Integer> {
                     r.put("resumeAt", m.target() + 1);
                     rows.add(r);
                 }
-                out.println(GroupCommand.JSON.writeValueAsString(rows));
+                output.print(out, rows);
             } else {
                 List<List<String>> table = new ArrayList<>();
                 table.add(List.of("STREAM", "PARTITION", "CURRENT", "NEW", "RESUME-AT", "NOTE"));
