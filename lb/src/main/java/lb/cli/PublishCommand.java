@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
  * nats-style templates), one per stdin line (default), the whole of stdin, one per file, JSON
  * envelopes or records cut by an rpk-style parse template (CLI.md "Publish input").
  *
- * <p>Messages are pipelined: up to {@code --max-in-flight} (default 256) are on the wire at
+ * <p>Messages are pipelined: up to {@code --max-in-flight} (default 1024) are on the wire at
  * once over the client's PublishAsync stream, and their acks are handled in send order by an
  * {@link AckWindow}, so {@code --print}, {@code --tee} and per-message errors come out in input
  * order. {@code --sync} waits for each ack before sending the next (the unary Publish call).
