@@ -14,40 +14,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import lb.cli.CliHarness.Result;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Every command end to end against an in-JVM broker, with exit codes and output formats. */
 @org.junit.jupiter.api.Timeout(90)
-class CommandsEndToEndTest {
+class CommandsEndToEndTest extends BrokerCliTest {
 
-    @TempDir
-    static Path dir;
-    static CliHarness h;
-    static final JsonMapper JSON = JsonMapper.builder().build();
-
-    @BeforeAll
-    static void start() throws Exception {
-        h = new CliHarness(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
-    static Result ok(Result r) {
-        assertEquals(0, r.code(), r.toString());
-        return r;
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 
     @Test
     void streamAdmin() {

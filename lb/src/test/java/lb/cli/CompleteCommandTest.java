@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,23 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
  * name through a real {@code lb} process (zsh and fish when installed).
  */
 @Timeout(120)
-class CompleteCommandTest {
+class CompleteCommandTest extends BrokerCliTest {
 
-    @TempDir
-    static Path dir;
-    static CliHarness h;
 
     @BeforeAll
-    static void start() throws Exception {
-        h = new CliHarness(dir);
+    static void prepare() throws Exception {
         h.env.put("XDG_CACHE_HOME", dir.resolve("cache").toString());
         h.env.put("LB_COMPLETE_NO_SPAWN", "1");
         assertEquals(0, h.run("stream", "create", "compl-xyz", "-p", "2").code());
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
     }
 
     /** Asks until the answer contains {@code want} (the first asks may be over budget while the JVM warms up). */

@@ -9,29 +9,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** lb as a real child process: SIGINT during a tail exits 130 cleanly; a closed pipe exits 0 quietly. */
 @Timeout(120)
-class ProcessTest {
+class ProcessTest extends BrokerCliTest {
 
-    @TempDir
-    static Path dir;
-    static CliHarness h;
-
-    @BeforeAll
-    static void start() throws Exception {
-        h = new CliHarness(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
 
     static List<String> lb(String... args) {
         List<String> cmd = new ArrayList<>();

@@ -3,42 +3,15 @@ package lb.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import lb.cli.CliHarness.Result;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** lb publish end to end: pipelining, templates, parse templates, --tee, partial failure. */
 @org.junit.jupiter.api.Timeout(120)
-class PublishEndToEndTest {
+class PublishEndToEndTest extends BrokerCliTest {
 
-    @TempDir
-    static Path dir;
-    static CliHarness h;
-
-    @BeforeAll
-    static void start() throws Exception {
-        h = new CliHarness(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
-    static Result ok(Result r) {
-        assertEquals(0, r.code(), r.toString());
-        return r;
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 
     @Test
     void pipelinedLinesKeepTheirOrderAndPrintAcksInOrder() {

@@ -6,13 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import lb.cli.CliHarness.Result;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
@@ -20,31 +16,16 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * JSON from a live in-JVM broker is checked against its schema, and its YAML is the same tree.
  */
 @org.junit.jupiter.api.Timeout(90)
-class SchemaEndToEndTest {
+class SchemaEndToEndTest extends BrokerCliTest {
 
-    @TempDir
-    static Path dir;
-    static CliHarness h;
-    static final JsonMapper JSON = JsonMapper.builder().build();
 
     @BeforeAll
-    static void start() throws Exception {
-        h = new CliHarness(dir);
+    static void prepare() throws Exception {
         ok(h.run("stream", "create", "sch", "-p", "2"));
         ok(h.run("publish", "sch", "-p", "0", "-k", "k1", "-H", "trace=abc", "--correlation-id", "c-1", "one"));
         ok(h.run("publish", "sch", "-p", "1", "two"));
         ok(h.run("cursor", "set", "--id", "w1", "sch", "-p", "0", "--offset", "0"));
         ok(h.run("-s", h.servers(), "--timeout", "3s", "context", "add", "ctx", "--description", "test"));
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
-    static Result ok(Result r) {
-        assertEquals(0, r.code(), r.toString());
-        return r;
     }
 
     /** Runs {@code args} with --json and checks the output against {@code schema}; returns the tree. */

@@ -14,10 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jline.terminal.Terminal;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * lb shell driven through JLine's external (virtual) terminal: keystrokes go in through a pipe,
@@ -25,21 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * option hints alongside it, Ctrl-C out of a tail back to the prompt, history on disk, and exit.
  */
 @org.junit.jupiter.api.Timeout(90)
-class ShellTest {
+class ShellTest extends BrokerCliTest {
 
-    @TempDir
-    static Path dir;
-    static CliHarness h;
-
-    @BeforeAll
-    static void start() throws Exception {
-        h = new CliHarness(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
 
     /** A thread-safe growing screen buffer. */
     static final class Screen extends OutputStream {

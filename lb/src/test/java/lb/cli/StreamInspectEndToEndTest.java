@@ -3,39 +3,15 @@ package lb.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import lb.cli.CliHarness.Result;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** lb stream offsets and lb stream describe --configs end to end. */
 @org.junit.jupiter.api.Timeout(90)
-class StreamInspectEndToEndTest {
+class StreamInspectEndToEndTest extends BrokerCliTest {
 
-    @TempDir
-    static Path dir;
-    static CliHarness h;
-    static final JsonMapper JSON = JsonMapper.builder().build();
-
-    @BeforeAll
-    static void start() throws Exception {
-        h = new CliHarness(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        h.close();
-    }
-
-    static Result ok(Result r) {
-        assertEquals(0, r.code(), r.toString());
-        return r;
-    }
 
     static JsonNode json(String... args) {
         return JSON.readTree(ok(h.run(args)).out());
