@@ -422,7 +422,7 @@ complete -c lb -n '__lb_at \'broker config print\'' -l raft-bootstrap-seed -d 'B
 complete -c lb -n '__lb_at \'broker config print\'' -l sync -r -d 'When partition data is fsynced: always (default: before every ack), interval:<ms>, or none.'
 complete -c lb -n '__lb_at \'broker config print\'' -l level -r -d 'Log level: debug, info (default), warn, error.'
 complete -c lb -n '__lb_at \'broker config print\'' -s X -l set -r -d 'Any setting by its configuration-file name, e.g. -X streams.retention.max.age=24h (repeatable).'
-complete -c lb -n '__lb_at \'broker config print\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default yaml.'
+complete -c lb -n '__lb_at \'broker config print\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text, or $LB_FORMAT when it names one of these.'
 complete -c lb -n '__lb_at \'broker config print\'' -l json -d 'Same as --format json.'
 complete -c lb -n '__lb_at \'broker config print\'' -s h -l help -d 'Show this help message and exit.'
 complete -c lb -n '__lb_at \'broker config print\'' -s V -l version -d 'Print version information and exit.'
@@ -451,7 +451,7 @@ complete -c lb -n '__lb_at \'broker config validate\'' -l raft-bootstrap-seed -d
 complete -c lb -n '__lb_at \'broker config validate\'' -l sync -r -d 'When partition data is fsynced: always (default: before every ack), interval:<ms>, or none.'
 complete -c lb -n '__lb_at \'broker config validate\'' -l level -r -d 'Log level: debug, info (default), warn, error.'
 complete -c lb -n '__lb_at \'broker config validate\'' -s X -l set -r -d 'Any setting by its configuration-file name, e.g. -X streams.retention.max.age=24h (repeatable).'
-complete -c lb -n '__lb_at \'broker config validate\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text.'
+complete -c lb -n '__lb_at \'broker config validate\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text, or $LB_FORMAT when it names one of these.'
 complete -c lb -n '__lb_at \'broker config validate\'' -l json -d 'Same as --format json.'
 complete -c lb -n '__lb_at \'broker config validate\'' -s h -l help -d 'Show this help message and exit.'
 complete -c lb -n '__lb_at \'broker config validate\'' -s V -l version -d 'Print version information and exit.'
@@ -488,7 +488,7 @@ complete -c lb -n '__lb_at \'cluster\'' -l color -r -d 'Colour on a terminal: au
 complete -c lb -n '__lb_at \'cluster\'' -l no-color -d 'Same as --color never.'
 
 # lb cluster info
-complete -c lb -n '__lb_at \'cluster info\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text.'
+complete -c lb -n '__lb_at \'cluster info\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text, or $LB_FORMAT when it names one of these.'
 complete -c lb -n '__lb_at \'cluster info\'' -l json -d 'Same as --format json.'
 complete -c lb -n '__lb_at \'cluster info\'' -s h -l help -d 'Show this help message and exit.'
 complete -c lb -n '__lb_at \'cluster info\'' -s V -l version -d 'Print version information and exit.'
@@ -587,7 +587,7 @@ complete -c lb -n '__lb_at \'stream create\'' -l no-color -d 'Same as --color ne
 # lb stream list
 complete -c lb -n '__lb_at \'stream list\'' -l names -d 'Names only, one per line.'
 complete -c lb -n '__lb_at \'stream list\'' -s a -l all -d 'Include internal streams (__activity, __cursors).'
-complete -c lb -n '__lb_at \'stream list\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text.'
+complete -c lb -n '__lb_at \'stream list\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text, or $LB_FORMAT when it names one of these.'
 complete -c lb -n '__lb_at \'stream list\'' -l json -d 'Same as --format json.'
 complete -c lb -n '__lb_at \'stream list\'' -s h -l help -d 'Show this help message and exit.'
 complete -c lb -n '__lb_at \'stream list\'' -s V -l version -d 'Print version information and exit.'
@@ -609,7 +609,7 @@ complete -c lb -n '__lb_at \'stream describe\'' -s p -l partition -x -a '(__lb_l
 complete -c lb -n '__lb_at \'stream describe\'' -l partitions -d 'Show the partitions (the default unless --configs is given).'
 complete -c lb -n '__lb_at \'stream describe\'' -s c -l configs -d 'Show the stream\'s settings.'
 complete -c lb -n '__lb_at \'stream describe\'' -s a -l all -d 'Show everything: settings and partitions.'
-complete -c lb -n '__lb_at \'stream describe\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text.'
+complete -c lb -n '__lb_at \'stream describe\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text, or $LB_FORMAT when it names one of these.'
 complete -c lb -n '__lb_at \'stream describe\'' -l json -d 'Same as --format json.'
 complete -c lb -n '__lb_at \'stream describe\'' -s h -l help -d 'Show this help message and exit.'
 complete -c lb -n '__lb_at \'stream describe\'' -s V -l version -d 'Print version information and exit.'
@@ -690,7 +690,7 @@ complete -c lb -n '__lb_at \'stream readonly\' 0' -f -a '(__lb_live streams)'
 
 # lb stream offsets
 complete -c lb -n '__lb_at \'stream offsets\'' -s p -l partition -x -a '(__lb_live partitions)' -d 'Only these partitions, e.g. 0,2 or 0-3 (default: all).'
-complete -c lb -n '__lb_at \'stream offsets\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text.'
+complete -c lb -n '__lb_at \'stream offsets\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text, or $LB_FORMAT when it names one of these.'
 complete -c lb -n '__lb_at \'stream offsets\'' -l json -d 'Same as --format json.'
 complete -c lb -n '__lb_at \'stream offsets\'' -s h -l help -d 'Show this help message and exit.'
 complete -c lb -n '__lb_at \'stream offsets\'' -s V -l version -d 'Print version information and exit.'
@@ -750,7 +750,7 @@ complete -c lb -n '__lb_at \'tail\'' -l to -r -d 'Stop position, inclusive: end,
 complete -c lb -n '__lb_at \'tail\'' -s p -l partition -x -a '(__lb_live partitions)' -d 'Only these partitions (default: all).'
 complete -c lb -n '__lb_at \'tail\'' -s n -r -d 'Start N messages before the end of each partition.'
 complete -c lb -n '__lb_at \'tail\'' -s c -l count -r -d 'Stop after N messages in total.'
-complete -c lb -n '__lb_at \'tail\'' -s f -l format -x -a 'pretty raw json jsonl help' -d 'pretty (default on a terminal), raw (default when piped), json, jsonl, help (the JSON fields), or a template with % tokens: %s stream, %p partition, %o offset, %k key, %v value, %d time, %h{%k=%v;} headers, %S subject (all: lb help formats).'
+complete -c lb -n '__lb_at \'tail\'' -s f -l format -x -a 'pretty raw json jsonl help' -d 'pretty (default on a terminal), raw (default when piped), json, jsonl, help (the JSON fields), or a template with % tokens: %s stream, %p partition, %o offset, %k key, %v value, %d time, %h{%k=%v;} headers, %S subject (all: lb help formats). $LB_FORMAT sets the default when it names one of these or is a template.'
 complete -c lb -n '__lb_at \'tail\'' -s K -r -d 'raw: print the key and DELIM before each value.'
 complete -c lb -n '__lb_at \'tail\'' -s D -r -d 'raw: write DELIM after each value (default \\n).'
 complete -c lb -n '__lb_at \'tail\'' -l key-encoding -r -d 'Keys in json/jsonl/templates: auto (the default: utf8, or base64 when not UTF-8), utf8, base64, hex.'
@@ -782,7 +782,7 @@ complete -c lb -n '__lb_at \'replay\'' -l to -r -d 'Stop position, inclusive: en
 complete -c lb -n '__lb_at \'replay\'' -s p -l partition -x -a '(__lb_live partitions)' -d 'Only these partitions (default: all).'
 complete -c lb -n '__lb_at \'replay\'' -s n -r -d 'Start N messages before the end of each partition.'
 complete -c lb -n '__lb_at \'replay\'' -s c -l count -r -d 'Stop after N messages in total.'
-complete -c lb -n '__lb_at \'replay\'' -s f -l format -x -a 'pretty raw json jsonl help' -d 'pretty (default on a terminal), raw (default when piped), json, jsonl, help (the JSON fields), or a template with % tokens: %s stream, %p partition, %o offset, %k key, %v value, %d time, %h{%k=%v;} headers, %S subject (all: lb help formats).'
+complete -c lb -n '__lb_at \'replay\'' -s f -l format -x -a 'pretty raw json jsonl help' -d 'pretty (default on a terminal), raw (default when piped), json, jsonl, help (the JSON fields), or a template with % tokens: %s stream, %p partition, %o offset, %k key, %v value, %d time, %h{%k=%v;} headers, %S subject (all: lb help formats). $LB_FORMAT sets the default when it names one of these or is a template.'
 complete -c lb -n '__lb_at \'replay\'' -s K -r -d 'raw: print the key and DELIM before each value.'
 complete -c lb -n '__lb_at \'replay\'' -s D -r -d 'raw: write DELIM after each value (default \\n).'
 complete -c lb -n '__lb_at \'replay\'' -l key-encoding -r -d 'Keys in json/jsonl/templates: auto (the default: utf8, or base64 when not UTF-8), utf8, base64, hex.'
@@ -806,7 +806,7 @@ complete -c lb -n '__lb_at \'replay\' 0' -f -a '(__lb_live streams)'
 
 # lb get
 complete -c lb -n '__lb_at \'get\'' -s p -l partition -x -a '(__lb_live partitions)' -d 'Partition (default 0).'
-complete -c lb -n '__lb_at \'get\'' -s f -l format -x -a 'pretty raw json jsonl help' -d 'pretty (default on a terminal), raw (default when piped), json, jsonl, help (the JSON fields), or a template with % tokens: %s stream, %p partition, %o offset, %k key, %v value, %d time, %h{%k=%v;} headers, %S subject (all: lb help formats).'
+complete -c lb -n '__lb_at \'get\'' -s f -l format -x -a 'pretty raw json jsonl help' -d 'pretty (default on a terminal), raw (default when piped), json, jsonl, help (the JSON fields), or a template with % tokens: %s stream, %p partition, %o offset, %k key, %v value, %d time, %h{%k=%v;} headers, %S subject (all: lb help formats). $LB_FORMAT sets the default when it names one of these or is a template.'
 complete -c lb -n '__lb_at \'get\'' -s K -r -d 'raw: print the key and DELIM before each value.'
 complete -c lb -n '__lb_at \'get\'' -s D -r -d 'raw: write DELIM after each value (default \\n).'
 complete -c lb -n '__lb_at \'get\'' -l key-encoding -r -d 'Keys in json/jsonl/templates: auto (the default: utf8, or base64 when not UTF-8), utf8, base64, hex.'
@@ -851,7 +851,7 @@ complete -c lb -n '__lb_at \'cursor\'' -l no-color -d 'Same as --color never.'
 # lb cursor get
 complete -c lb -n '__lb_at \'cursor get\'' -l id -r -d 'Cursor id.'
 complete -c lb -n '__lb_at \'cursor get\'' -s p -l partition -x -a '(__lb_live partitions)' -d 'Partition (default 0).'
-complete -c lb -n '__lb_at \'cursor get\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text.'
+complete -c lb -n '__lb_at \'cursor get\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text, or $LB_FORMAT when it names one of these.'
 complete -c lb -n '__lb_at \'cursor get\'' -l json -d 'Same as --format json.'
 complete -c lb -n '__lb_at \'cursor get\'' -s h -l help -d 'Show this help message and exit.'
 complete -c lb -n '__lb_at \'cursor get\'' -s V -l version -d 'Print version information and exit.'
@@ -892,7 +892,7 @@ complete -c lb -n '__lb_at \'cursor set\' 0' -f -a '(__lb_live streams)'
 
 # lb cursor list
 complete -c lb -n '__lb_at \'cursor list\'' -l id -r -d 'Only this cursor id.'
-complete -c lb -n '__lb_at \'cursor list\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text.'
+complete -c lb -n '__lb_at \'cursor list\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text, or $LB_FORMAT when it names one of these.'
 complete -c lb -n '__lb_at \'cursor list\'' -l json -d 'Same as --format json.'
 complete -c lb -n '__lb_at \'cursor list\'' -s h -l help -d 'Show this help message and exit.'
 complete -c lb -n '__lb_at \'cursor list\'' -s V -l version -d 'Print version information and exit.'
@@ -932,7 +932,7 @@ complete -c lb -n '__lb_at \'group\'' -l color -r -d 'Colour on a terminal: auto
 complete -c lb -n '__lb_at \'group\'' -l no-color -d 'Same as --color never.'
 
 # lb group list
-complete -c lb -n '__lb_at \'group list\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text.'
+complete -c lb -n '__lb_at \'group list\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text, or $LB_FORMAT when it names one of these.'
 complete -c lb -n '__lb_at \'group list\'' -l json -d 'Same as --format json.'
 complete -c lb -n '__lb_at \'group list\'' -s h -l help -d 'Show this help message and exit.'
 complete -c lb -n '__lb_at \'group list\'' -s V -l version -d 'Print version information and exit.'
@@ -950,7 +950,7 @@ complete -c lb -n '__lb_at \'group list\'' -l color -r -d 'Colour on a terminal:
 complete -c lb -n '__lb_at \'group list\'' -l no-color -d 'Same as --color never.'
 
 # lb group describe
-complete -c lb -n '__lb_at \'group describe\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text.'
+complete -c lb -n '__lb_at \'group describe\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text, or $LB_FORMAT when it names one of these.'
 complete -c lb -n '__lb_at \'group describe\'' -l json -d 'Same as --format json.'
 complete -c lb -n '__lb_at \'group describe\'' -l lag-only -d 'Only partitions with lag.'
 complete -c lb -n '__lb_at \'group describe\'' -s h -l help -d 'Show this help message and exit.'
@@ -975,7 +975,7 @@ complete -c lb -n '__lb_at \'group seek\'' -l stream -r -d 'Streams to move (def
 complete -c lb -n '__lb_at \'group seek\'' -l dry-run -d 'Only show the plan (the default).'
 complete -c lb -n '__lb_at \'group seek\'' -l execute -d 'Write the new checkpoints.'
 complete -c lb -n '__lb_at \'group seek\'' -l force -d 'Write even while the group has members.'
-complete -c lb -n '__lb_at \'group seek\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text.'
+complete -c lb -n '__lb_at \'group seek\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text, or $LB_FORMAT when it names one of these.'
 complete -c lb -n '__lb_at \'group seek\'' -l json -d 'Same as --format json.'
 complete -c lb -n '__lb_at \'group seek\'' -s h -l help -d 'Show this help message and exit.'
 complete -c lb -n '__lb_at \'group seek\'' -s V -l version -d 'Print version information and exit.'
@@ -1094,7 +1094,7 @@ complete -c lb -n '__lb_at \'context use\'' -l no-color -d 'Same as --color neve
 complete -c lb -n '__lb_at \'context use\' 0' -f -a '(__lb_live contexts)'
 
 # lb context list
-complete -c lb -n '__lb_at \'context list\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text.'
+complete -c lb -n '__lb_at \'context list\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text, or $LB_FORMAT when it names one of these.'
 complete -c lb -n '__lb_at \'context list\'' -l json -d 'Same as --format json.'
 complete -c lb -n '__lb_at \'context list\'' -s h -l help -d 'Show this help message and exit.'
 complete -c lb -n '__lb_at \'context list\'' -s V -l version -d 'Print version information and exit.'
@@ -1113,7 +1113,7 @@ complete -c lb -n '__lb_at \'context list\'' -l no-color -d 'Same as --color nev
 
 # lb context show
 complete -c lb -n '__lb_at \'context show\'' -l resolved -d 'Effective settings after flags, environment and context, with sources.'
-complete -c lb -n '__lb_at \'context show\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text.'
+complete -c lb -n '__lb_at \'context show\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text, or $LB_FORMAT when it names one of these.'
 complete -c lb -n '__lb_at \'context show\'' -l json -d 'Same as --format json.'
 complete -c lb -n '__lb_at \'context show\'' -s h -l help -d 'Show this help message and exit.'
 complete -c lb -n '__lb_at \'context show\'' -s V -l version -d 'Print version information and exit.'

@@ -57,6 +57,7 @@ public final class Main {
         // `--context ctx`, `--group list`: a value that happens to be a command name is a value.
         cl.setAllowSubcommandsAsOptionParameters(true);
         cl.setExecutionExceptionHandler(new Errors());
+        cl.setDefaultValueProvider(new EnvDefaults(io)); // LB_FORMAT
         cl.setOut(io.outWriter());
         cl.setErr(io.errWriter());
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(io.color(io.outTty)

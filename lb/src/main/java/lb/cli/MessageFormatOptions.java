@@ -12,7 +12,8 @@ final class MessageFormatOptions {
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", completionCandidates = Formats.class,
             description = "pretty (default on a terminal), raw (default when piped), json, jsonl, help (the "
                     + "JSON fields), or a template with %% tokens: %%s stream, %%p partition, %%o offset, %%k key, "
-                    + "%%v value, %%d time, %%h{%%k=%%v;} headers, %%S subject (all: lb help formats).")
+                    + "%%v value, %%d time, %%h{%%k=%%v;} headers, %%S subject (all: lb help formats). "
+                    + "$LB_FORMAT sets the default when it names one of these or is a template.")
     String format;
 
     @Option(names = "-K", paramLabel = "DELIM", description = "raw: print the key and DELIM before each value.")

@@ -38,7 +38,7 @@ public final class Output {
 
     @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = Formats.class,
             description = "text, wide (more columns), json, yaml, or help (what the JSON fields mean); "
-                    + "default ${DEFAULT-VALUE}.")
+                    + "default text, or $LB_FORMAT when it names one of these.")
     String format = "text";
 
     @Option(names = "--json", description = "Same as --format json.")

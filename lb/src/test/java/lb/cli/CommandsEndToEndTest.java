@@ -22,6 +22,28 @@ import tools.jackson.databind.JsonNode;
 class CommandsEndToEndTest extends BrokerCliTest {
 
 
+    /** LB_FORMAT sets --format where it names one of the command's formats; a flag still wins. */
+    @Test
+    void formatFromTheEnvironment() {
+        ok(h.run("stream", "create", "envfmt"));
+        ok(h.run("publish", "envfmt", "hello"));
+        try {
+            h.env.put("LB_FORMAT", "json");
+            assertEquals("envfmt", JSON.readTree(ok(h.run("stream", "describe", "envfmt")).out()).get("name").asString());
+            assertEquals("hello", JSON.readTree(ok(h.run("get", "envfmt", "0")).out()).get("value").asString());
+            assertTrue(ok(h.run("stream", "describe", "envfmt", "--format", "text")).out().startsWith("stream envfmt"));
+            h.env.put("LB_FORMAT", "jsonl"); // not a format of describe: ignored there
+            assertTrue(ok(h.run("stream", "describe", "envfmt")).out().startsWith("stream envfmt"));
+            assertEquals(1, ok(h.run("replay", "envfmt")).out().lines().count());
+            h.env.put("LB_FORMAT", "%o=%v\\n");
+            assertEquals("0=hello\n", ok(h.run("replay", "envfmt")).out());
+            h.env.put("LB_FORMAT", "yaml");
+            assertTrue(ok(h.run("stream", "describe", "envfmt")).out().contains("name: envfmt"));
+        } finally {
+            h.env.remove("LB_FORMAT");
+        }
+    }
+
     @Test
     void streamAdmin() {
         ok(h.run("stream", "create", "adm", "-p", "3"));
