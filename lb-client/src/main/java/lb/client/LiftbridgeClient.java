@@ -366,7 +366,7 @@ public final class LiftbridgeClient implements AutoCloseable {
         }
         throw new LiftbridgeException(LiftbridgeException.Kind.UNAVAILABLE,
                 io.grpc.Status.Code.UNAVAILABLE, "no broker reachable at " + String.join(", ", candidates())
-                        + (last == null ? "" : ": " + last.getStatus().getDescription()), last);
+                        + (last == null ? "" : ": " + LiftbridgeException.describe(last.getStatus())), last);
     }
 
     /** Calls the partition's leader, refreshing metadata and retrying when it moved or is down. */

@@ -76,8 +76,26 @@ public final class LiftbridgeException extends RuntimeException {
             return le;
         }
         Status s = Status.fromThrowable(t);
-        String msg = s.getDescription() == null ? s.getCode().toString() : s.getDescription();
+        String msg = describe(s);
         return new LiftbridgeException(kindOf(s.getCode(), msg), s.getCode(), msg, t);
+    }
+
+    /**
+     * A status in words: its description, else its cause's message (a transport failure such
+     * as "Connection refused" carries no description), else its code.
+     */
+    static String describe(Status s) {
+        if (s.getDescription() != null) {
+            return s.getDescription();
+        }
+        Throwable c = s.getCause();
+        while (c != null && c.getMessage() == null && c.getCause() != null) {
+            c = c.getCause();
+        }
+        if (c != null) {
+            return c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName();
+        }
+        return s.getCode().toString();
     }
 
     static Kind kindOf(Status.Code code, String msg) {

@@ -150,6 +150,8 @@ class ClientRoutingTest {
         LiftbridgeException e = assertThrows(LiftbridgeException.class, () -> client.fetchMetadata());
         assertEquals(LiftbridgeException.Kind.UNAVAILABLE, e.kind());
         assertTrue(e.getMessage().startsWith("no broker reachable at 127.0.0.1:" + deadPort), e.getMessage());
+        assertTrue(!e.getMessage().endsWith("null") && e.getMessage().toLowerCase(java.util.Locale.ROOT)
+                .contains("refused"), "says why: " + e.getMessage());
     }
 
     /** Burst reads return every message in order, then the end; a failure comes after the messages before it. */
