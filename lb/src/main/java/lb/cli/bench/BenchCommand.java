@@ -87,8 +87,10 @@ public final class BenchCommand implements Runnable {
         Integer window;
 
         @Option(names = "--path", paramLabel = "PATH", defaultValue = "grpc",
-                description = "How lb receives publishes: grpc (PublishAsync; Publish for window 1) or nats "
-                        + "(envelopes with an ack inbox straight to the partition subject). Default ${DEFAULT-VALUE}.")
+                description = "How lb receives publishes: grpc (the PublishAsync stream; with --window 1 a "
+                        + "sync publish, as go-liftbridge v2's Publish), unary (the Publish RPC, one at a time; "
+                        + "needs --window 1) or nats (envelopes with an ack inbox straight to the partition "
+                        + "subject). Default ${DEFAULT-VALUE}.")
         String path;
 
         @Option(names = "--nats", paramLabel = "URL", defaultValue = "nats://127.0.0.1:4222",
@@ -239,8 +241,11 @@ public final class BenchCommand implements Runnable {
             if (!o.ack.matches("(?i)leader|all|none")) {
                 return "--ack must be leader, all or none, not '" + o.ack + "'";
             }
-            if (!o.path.matches("(?i)grpc|nats")) {
-                return "--path must be grpc or nats, not '" + o.path + "'";
+            if (!o.path.matches("(?i)grpc|unary|nats")) {
+                return "--path must be grpc, unary or nats, not '" + o.path + "'";
+            }
+            if (o.path.equalsIgnoreCase("unary") && (o.window == null || o.window != 1)) {
+                return "--path unary publishes one message at a time: add --window 1";
             }
             if (!o.format.matches("(?i)text|json")) {
                 return "--format must be text, json or help, not '" + o.format + "'";

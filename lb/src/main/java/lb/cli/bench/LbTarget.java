@@ -37,7 +37,8 @@ import lb.client.envelope.EnvelopeException;
 final class LbTarget implements Target {
 
     /** How messages reach the broker. */
-    enum Path { GRPC, NATS }
+    /** How publishes reach the broker: the PublishAsync stream, the unary Publish RPC, or NATS envelopes. */
+    enum Path { GRPC, UNARY, NATS }
 
     private final IntFunction<LiftbridgeClient> clients;
     private final Duration timeout;
@@ -95,7 +96,7 @@ final class LbTarget implements Target {
             throws Exception {
         Publisher p = path == Path.NATS
                 ? new NatsEnvelopePublisher(partitionSubject(stream, partition), window, listener)
-                : window == 1 ? new UnaryPublisher(stream, partition, listener)
+                : path == Path.UNARY ? new UnaryPublisher(stream, partition, listener)
                 : new AsyncPublisher(stream, partition, window, listener);
         opened.add(p);
         return p;
@@ -182,7 +183,7 @@ final class LbTarget implements Target {
         }
     }
 
-    /** Window 1 over gRPC: the unary Publish RPC, waiting for each ack. */
+    /** {@code --path unary}: the unary Publish RPC, one at a time, waiting for each ack. */
     private final class UnaryPublisher extends Counted {
         private final LiftbridgeClient client = client(1);
         private final String stream;

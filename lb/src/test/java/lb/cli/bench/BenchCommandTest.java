@@ -94,10 +94,18 @@ class BenchCommandTest {
         Run sync = bench("pub", "s1", "-s", server(), "--msgs", "50", "--window", "1", "--json", "--no-progress");
         assertEquals(0, sync.exit(), sync.err());
         assertEquals(50, sync.json().get("messages").asLong());
+        Run unary = bench("pub", "s1", "-s", server(), "--msgs", "50", "--window", "1", "--path", "unary",
+                "--json", "--no-progress");
+        assertEquals(0, unary.exit(), unary.err());
+        assertEquals(50, unary.json().get("messages").asLong());
+        assertTrue(unary.json().get("complete").asBoolean());
+        Run unaryWindow = bench("pub", "s1", "-s", server(), "--msgs", "50", "--path", "unary", "--no-progress");
+        assertEquals(2, unaryWindow.exit(), unaryWindow.err());
+        assertTrue(unaryWindow.err().contains("--window 1"), unaryWindow.err());
 
         Run r = bench("sub", "s1", "-s", server(), "--json", "--no-progress", "--cleanup");
         assertEquals(0, r.exit(), r.err());
-        assertEquals(3050, r.json().get("messages").asLong());
+        assertEquals(3100, r.json().get("messages").asLong());
         assertEquals(0, r.json().get("missing").asLong());
         assertTrue(r.json().get("complete").asBoolean());
     }
