@@ -130,6 +130,47 @@ class ClientRoutingTest {
                 () -> client.publish("s", new byte[1], MessageOptions.create().partition(0))).kind());
     }
 
+    /**
+     * A sync publish goes over the PublishAsync stream (this broker has no unary Publish) and
+     * returns its ack; with AckPolicy NONE it takes the unary RPC, whose refusals only it reports.
+     */
+    @Test
+    void syncPublishGoesOverThePublishStream() throws Exception {
+        String addr = start(new APIGrpc.APIImplBase() {
+            @Override
+            public StreamObserver<Api.PublishRequest> publishAsync(StreamObserver<Api.PublishResponse> out) {
+                return new StreamObserver<>() {
+                    private long offset;
+
+                    @Override
+                    public void onNext(Api.PublishRequest r) {
+                        out.onNext(Api.PublishResponse.newBuilder().setCorrelationId(r.getCorrelationId())
+                                .setAck(Api.Ack.newBuilder().setStream(r.getStream()).setOffset(offset++)
+                                        .setCorrelationId(r.getCorrelationId())).build());
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        out.onCompleted();
+                    }
+                };
+            }
+        });
+        client = LiftbridgeClient.connect(addr);
+        for (int i = 0; i < 3; i++) {
+            Api.Ack ack = client.publish("s", new byte[] {(byte) i}, MessageOptions.create().partition(0));
+            assertEquals(i, ack.getOffset());
+            assertEquals("s", ack.getStream());
+        }
+        LiftbridgeException none = assertThrows(LiftbridgeException.class, () -> client.publish("s", new byte[1],
+                MessageOptions.create().partition(0).ackPolicy(Api.AckPolicy.NONE)));
+        assertEquals(Status.Code.UNIMPLEMENTED, none.code(), "NONE went through the unary RPC");
+    }
+
     @Test
     void anUnreachableSeedIsSkippedAndNoneReachableIsUnavailable() throws Exception {
         String addr = start(new APIGrpc.APIImplBase() {
