@@ -108,33 +108,28 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
 
     // ------------------------------------------------------------------ subscribe
 
-    @Override
-    public void subscribe(Api.SubscribeRequest req, StreamObserver<Api.Message> out) {
-        @SuppressWarnings("unchecked") // sends Api.Message objects only (encoded = false)
-        ServerCallStreamObserver<Object> call = (ServerCallStreamObserver<Object>) (ServerCallStreamObserver<?>) out;
-        subscribe(req, call, false);
-    }
-
     /**
-     * What the server binds: the generated service, except that Subscribe sends messages
-     * encoded straight from the log ({@link EncodedMessages}: the same bytes on the wire).
+     * What a server binds (not {@link #bindService()}, which the generated base class makes
+     * final and whose Subscribe this class does not implement): the generated service, except
+     * that Subscribe sends messages encoded straight from the log ({@link EncodedMessages}: the
+     * same bytes on the wire, no message object per record).
      */
     public io.grpc.ServerServiceDefinition definition() {
         io.grpc.MethodDescriptor<Api.SubscribeRequest, Api.Message> generated = APIGrpc.getSubscribeMethod();
         io.grpc.ServerServiceDefinition.Builder b = io.grpc.ServerServiceDefinition.builder(APIGrpc.SERVICE_NAME);
-        for (io.grpc.ServerMethodDefinition<?, ?> m : bindService().getMethods()) {
+        for (io.grpc.ServerMethodDefinition<?, ?> m : super.bindService().getMethods()) {
             if (!m.getMethodDescriptor().getFullMethodName().equals(generated.getFullMethodName())) {
                 b.addMethod(m);
             }
         }
         b.addMethod(generated.toBuilder(generated.getRequestMarshaller(), EncodedMessages.MARSHALLER).build(),
                 io.grpc.stub.ServerCalls.asyncServerStreamingCall((Api.SubscribeRequest req, StreamObserver<Object> out) ->
-                        subscribe(req, (ServerCallStreamObserver<Object>) out, true)));
+                        subscribe(req, (ServerCallStreamObserver<Object>) out)));
         return b.build();
     }
 
-    private void subscribe(Api.SubscribeRequest req, ServerCallStreamObserver<Object> call, boolean encoded) {
-        SubscribeSession session = new SubscribeSession(ctx, req, call, fencing, encoded); // handlers set here
+    private void subscribe(Api.SubscribeRequest req, ServerCallStreamObserver<Object> call) {
+        SubscribeSession session = new SubscribeSession(ctx, req, call, fencing); // handlers set here
         offload(() -> { // starting may resume a paused partition (a Raft proposal)
             try {
                 session.start(this::resume);

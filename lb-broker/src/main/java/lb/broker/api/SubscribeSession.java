@@ -37,9 +37,8 @@ final class SubscribeSession implements GroupSubscriptions.Holder {
 
     private final BrokerContext ctx;
     private final Api.SubscribeRequest req;
+    /** Takes each message as its encoding ({@link EncodedMessages}), or a message (the handshake). */
     private final ServerCallStreamObserver<Object> call;
-    /** Send messages as their encoding ({@link EncodedMessages}) rather than as message objects. */
-    private final boolean encoded;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
     private final GroupSubscriptions fencing;
@@ -47,8 +46,7 @@ final class SubscribeSession implements GroupSubscriptions.Holder {
     private volatile boolean replaced;
 
     SubscribeSession(BrokerContext ctx, Api.SubscribeRequest req, ServerCallStreamObserver<Object> call,
-                     GroupSubscriptions fencing, boolean encoded) {
-        this.encoded = encoded;
+                     GroupSubscriptions fencing) {
         this.ctx = ctx;
         this.req = req;
         this.call = call;
@@ -156,20 +154,11 @@ final class SubscribeSession implements GroupSubscriptions.Holder {
                 if (!awaitReady()) {
                     continue;
                 }
-                Status end;
-                if (encoded) {
-                    PartitionReader.EncodedBatch b = reader.nextEncoded(BATCH, WAIT_MS);
-                    for (byte[] m : b.messages()) {
-                        call.onNext(m);
-                    }
-                    end = b.end();
-                } else {
-                    PartitionReader.Batch b = reader.next(BATCH, WAIT_MS);
-                    for (Api.Message m : b.messages()) {
-                        call.onNext(m);
-                    }
-                    end = b.end();
+                PartitionReader.EncodedBatch b = reader.nextEncoded(BATCH, WAIT_MS);
+                for (byte[] m : b.messages()) {
+                    call.onNext(m);
                 }
+                Status end = b.end();
                 if (end != null) {
                     if (end.isOk()) {
                         call.onCompleted();
