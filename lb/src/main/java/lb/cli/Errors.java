@@ -51,6 +51,11 @@ final class Errors implements IExecutionExceptionHandler {
         if (code == ExitCodes.USAGE) {
             err.println("Run '" + command + " --help' for usage.");
         }
+        if (ex instanceof LiftbridgeException le && le.kind() == LiftbridgeException.Kind.UNAVAILABLE
+                && String.valueOf(le.getMessage()).startsWith("no broker reachable")) {
+            err.println("Is a broker running there? Start one with 'lb broker start', or name yours with "
+                    + "-s HOST:PORT, LB_SERVERS or a context ('lb context list').");
+        }
         if ("1".equals(System.getenv("LB_DEBUG"))) {
             ex.printStackTrace(err);
         }

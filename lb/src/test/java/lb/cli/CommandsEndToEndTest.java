@@ -187,6 +187,8 @@ class CommandsEndToEndTest extends BrokerCliTest {
         assertEquals(ExitCodes.NOT_FOUND, h.run("--context", "ghost", "stream", "list").code());
         Result down = h.run("-s", "127.0.0.1:" + CliHarness.freePort(), "--timeout", "300ms", "stream", "list");
         assertEquals(ExitCodes.UNAVAILABLE, down.code(), down.toString());
+        assertTrue(down.err().contains("Connection refused") && down.err().contains("lb broker start"),
+                "says why and what to do: " + down.err());
         assertEquals(ExitCodes.UNAVAILABLE, h.run("-s", "127.0.0.1:" + CliHarness.freePort(), "--timeout", "300ms",
                 "cluster", "health").code());
         assertEquals(7, h.run("stream", "create", "empty").code() + h.run("replay", "empty", "--exit-empty", "7").code());
