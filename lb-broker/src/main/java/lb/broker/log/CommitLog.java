@@ -120,6 +120,8 @@ public final class CommitLog implements AutoCloseable {
     static final String DELETED = ".deleted";
     static final String CLEANED = ".cleaned";
     static final String SWAP = ".swap";
+    /** Zeros kept written ahead of the active segment's data when appends are fsynced. */
+    static final int PREALLOCATE_BYTES = 4 * 1024 * 1024;
     private static final System.Logger LOG = System.getLogger(CommitLog.class.getName());
 
     private final Path dir;
@@ -216,7 +218,7 @@ public final class CommitLog implements AutoCloseable {
             Segment s = Segment.create(dir, 0, interval, settings.indexCapacity(),
                     clock.millis(), "");
             segments.put(0L, s);
-            active = s;
+            activate(s);
         } else {
             for (int i = 0; i < bases.size() - 1; i++) {
                 segments.put(bases.get(i), new Segment(dir, bases.get(i), interval));
@@ -229,7 +231,7 @@ public final class CommitLog implements AutoCloseable {
                         + "{1} bytes at position {2}", last.logPath, cut, last.size());
             }
             segments.put(lastBase, last);
-            active = last;
+            activate(last);
         }
         logEndOffset = Math.max(active.base, active.lastOffset() + 1);
         groupCommit.syncedEnd = logEndOffset;
@@ -270,6 +272,7 @@ public final class CommitLog implements AutoCloseable {
                 if (failure == null) {
                     checkpointHighWatermark();
                     Segment a = active;
+                    a.trimPreallocated();
                     // Index pages are not msynced: they are rebuilt from the log if lost.
                     if (settings.sync().kind() == SyncPolicy.Kind.INTERVAL) {
                         a.force(); // under always every append was synced already
@@ -495,6 +498,18 @@ public final class CommitLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes {@code s} the segment appends go to. When appends are fsynced its file is kept
+     * {@link #PREALLOCATE_BYTES} ahead of the data with zeros (at most a segment's worth), so
+     * that those fsyncs journal no change of the file's size.
+     */
+    private void activate(Segment s) {
+        if (settings.sync().kind() != SyncPolicy.Kind.NONE) {
+            s.preallocate((int) Math.min(PREALLOCATE_BYTES, settings.segmentMaxBytes()));
+        }
+        active = s;
+    }
+
     /** Rolls the active segment if it is full, too old, or cannot hold the next batch. */
     private boolean maybeRoll(int nextBytes, long nowMs) throws IOException {
         Segment a = active;
@@ -522,7 +537,7 @@ public final class CommitLog implements AutoCloseable {
                 CheckpointFile.fsyncDirectory(dir);
             }
             segments.put(next.base, next);
-            active = next;
+            activate(next);
         } catch (IOException e) {
             fail(e);
             throw e;
@@ -807,7 +822,7 @@ public final class CommitLog implements AutoCloseable {
                 keep.reopenForAppend(c, settings.indexCapacity());
             }
             keep.truncateFrom(c, endOffset);
-            active = keep;
+            activate(keep);
             logEndOffset = endOffset;
             if (keep.lastOffset() + 1 < endOffset) {
                 // Compaction left a gap before endOffset: start a segment at endOffset so that

@@ -22,6 +22,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Sealed segments found on open are opened lazily on first use, so opening a log with many
  * segments only lists its directory; their index is then checked and rebuilt from the log when
  * missing, short, zeroed or pointing at the wrong entry.
+ *
+ * <p>Preallocation ({@link #preallocate(int)}, used when appends are fsynced): the active
+ * segment's file is written with zeros ahead of the data, so that an fdatasync after an append
+ * that stays inside the file has no size change to journal (about 120 µs here instead of 190).
+ * The zero tail is not data: reads stop at {@link #size()}, recovery cuts it off like a torn
+ * tail (a zero length prefix is not a valid entry), and sealing or closing trims it.
  */
 final class Segment {
 
@@ -47,6 +53,12 @@ final class Segment {
     private int bytesSinceIndex;
     private volatile long firstWriteMs = -1;
     private volatile long lastWriteMs;
+    /** Zero-filled bytes kept ahead of the data; 0: none (the file ends with the data). */
+    private int preallocate;
+    /** The file's length while active: size plus the zero-filled tail (writer only). */
+    private long allocated;
+    /** What zero-filling writes from (read-only; each write uses its own view). */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(256 * 1024);
 
     /** 1 for the log's own reference, +1 per reader; the files close when it reaches 0. */
     private final AtomicInteger refs = new AtomicInteger(1);
@@ -87,6 +99,7 @@ final class Segment {
         s.channel = FileChannel.open(s.logPath, StandardOpenOption.CREATE,
                 StandardOpenOption.READ, StandardOpenOption.WRITE);
         s.channel.truncate(0);
+        s.allocated = 0;
         s.openIndexesWritable(indexCapacity);
         s.size = 0;
         s.active = true;
@@ -109,7 +122,8 @@ final class Segment {
      * position 0); from there every entry is checked (framing, CRC, increasing offsets) and the
      * file is truncated at the first bad or incomplete one.
      *
-     * @return bytes truncated from the tail
+     * @return torn bytes truncated from the tail (a preallocated zero tail is cut off too, and
+     *     not counted)
      */
     long recoverAsActive(RecordCodec codec, int indexCapacity) throws IOException {
         channel = FileChannel.open(logPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -146,14 +160,38 @@ final class Segment {
         maxTimestampNs = ti.lastTimestamp();
         boolean skipFirstIndex = n > 0;
         int end = scan(codec, startPos, (int) fileSize, skipFirstIndex, true);
+        // Zeros after the last entry are the preallocated tail of a log that was not closed
+        // cleanly, not lost data: cut them off without counting them as torn.
+        boolean zeroTail = end < fileSize && zeros(end, fileSize);
         if (end < fileSize) {
             channel.truncate(end);
             channel.force(true);
         }
         size = end;
+        allocated = end;
         active = true;
         lastWriteMs = Files.getLastModifiedTime(logPath).toMillis();
-        return fileSize - end;
+        return zeroTail ? 0 : fileSize - end;
+    }
+
+    /** Whether the file holds only zero bytes from {@code from} to {@code to}. */
+    private boolean zeros(long from, long to) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(64 * 1024, to - from));
+        for (long at = from; at < to; ) {
+            buf.clear();
+            buf.limit((int) Math.min(buf.capacity(), to - at));
+            int n = channel.read(buf, at);
+            if (n < 0) {
+                return true; // the file is shorter than it was (cannot happen under the writer)
+            }
+            for (int i = 0; i < n; i++) {
+                if (buf.get(i) != 0) {
+                    return false;
+                }
+            }
+            at += n;
+        }
+        return true;
     }
 
     /**
@@ -373,6 +411,12 @@ final class Segment {
         while (entries.hasRemaining()) {
             at += channel.write(entries, at);
         }
+        if (at > allocated) {
+            allocated = at;
+            if (preallocate > 0) {
+                zeroFill(at, at + preallocate);
+            }
+        }
         int p = pos;
         for (int i = 0; i < count; i++) {
             onEntry(offsets[i], timestamps[i], p, lengths[i], false);
@@ -385,8 +429,36 @@ final class Segment {
         size = pos + total; // publish last: readers only read below size
     }
 
+    /**
+     * Keeps {@code bytes} of zeros written ahead of the data from the next append that reaches
+     * past them on (0: none). Only for the active segment.
+     */
+    void preallocate(int bytes) {
+        preallocate = bytes;
+    }
+
+    private void zeroFill(long from, long to) throws IOException {
+        long at = from;
+        while (at < to) {
+            ByteBuffer z = ZEROS.duplicate();
+            z.limit((int) Math.min(z.capacity(), to - at));
+            at += channel.write(z, at);
+        }
+        allocated = to;
+    }
+
+    /** Cuts a preallocated zero tail off the file (sealing, closing). */
+    void trimPreallocated() throws IOException {
+        if (allocated > size) {
+            channel.truncate(size);
+            allocated = size;
+        }
+    }
+
     /** Seals the segment: final time-index entry, indexes trimmed and read-only. */
     void seal(boolean fsync) throws IOException {
+        trimPreallocated();
+        preallocate = 0;
         addFinalTimeEntry();
         offsetIndex.seal();
         timeIndex.seal();
@@ -407,6 +479,7 @@ final class Segment {
         openIndexesWritable(indexCapacity);
         lastOffset = keepLast;
         maxTimestampNs = keepMax;
+        allocated = size;
         bytesSinceIndex = indexIntervalBytes; // index the next append
         active = true;
     }
@@ -428,6 +501,7 @@ final class Segment {
         channel.truncate(pos);
         channel.force(true);
         size = pos;
+        allocated = pos;
         // Recompute lastOffset and max timestamp from the last index entry onwards.
         int from = keep > 0 ? oi.position(keep - 1) : 0;
         lastOffset = keep > 0 ? base + oi.relOffset(keep - 1) - 1 : base - 1;
