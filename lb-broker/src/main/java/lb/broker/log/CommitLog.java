@@ -336,21 +336,11 @@ public final class CommitLog implements AutoCloseable {
      *     append fails too) and the partition should be taken offline
      */
     public AppendResult append(List<LogRecord> records) throws IOException {
-        AppendResult r = appendNoWait(records);
-        awaitDurable(r.lastOffset() + 1);
-        return r;
-    }
-
-    /**
-     * {@link #append} without waiting for the fsync: the records are written (readers below the
-     * high watermark do not see them yet) and {@link #awaitDurable} tells when they are on disk.
-     * Lets a writer store its next batch while the previous one is being fsynced.
-     */
-    public AppendResult appendNoWait(List<LogRecord> records) throws IOException {
         if (records.isEmpty()) {
             throw new IllegalArgumentException("append of an empty batch");
         }
         long first;
+        long target;
         int n = records.size();
         writeLock.lock();
         try {
@@ -374,24 +364,15 @@ public final class CommitLog implements AutoCloseable {
             }
             buf.flip();
             write(buf, n, now);
+            target = logEndOffset;
         } finally {
             writeLock.unlock();
         }
         signalWaiters();
-        return new AppendResult(first, first + n - 1, n);
-    }
-
-    /**
-     * Returns once every offset below {@code endOffset} is as durable as the sync policy makes
-     * an append: under {@code sync=always} fsynced (sharing an fsync with concurrent callers,
-     * or running one); otherwise at once.
-     *
-     * @throws IOException when the fsync fails (the log is then offline) or the log closed first
-     */
-    public void awaitDurable(long endOffset) throws IOException {
         if (settings.sync().kind() == SyncPolicy.Kind.ALWAYS) {
-            groupCommit.awaitSynced(endOffset);
+            groupCommit.awaitSynced(target);
         }
+        return new AppendResult(first, first + n - 1, n);
     }
 
     /**

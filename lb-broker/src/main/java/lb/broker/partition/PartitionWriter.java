@@ -34,12 +34,8 @@ import lb.client.envelope.EnvelopeException;
  *
  * <p>Threads: a dispatcher thread shared with other partitions only enqueues (blocking when the
  * queue is full, which pushes back into the NATS client's own bounded pending buffer); the
- * writer virtual thread {@code lb-partition-<stream>-<id>-writer} decodes, checks and appends.
- * Under {@code sync=always} a second one, {@code ...-committer}, waits for each batch's fsync
- * and then advances the high watermark and sends the acks, in batch order, while the writer
- * already stores the next batch (so writes overlap fsyncs; one fsync covers every batch written
- * before it started). Without fsyncs the writer does that itself. {@link #stop()} unsubscribes,
- * lets both finish what was queued, and joins them.
+ * writer virtual thread {@code lb-partition-<stream>-<id>-writer} owns everything else. {@link #stop()} unsubscribes,
+ * lets the writer finish what was queued, and joins it.
  */
 final class PartitionWriter {
 
@@ -58,11 +54,6 @@ final class PartitionWriter {
     private final long leaderEpoch;
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread thread;
-    /** Appended batches waiting for their fsync; null when appends are not fsynced. */
-    private final BlockingQueue<Object> committing;
-    private final Thread committer;
-    /** Batches appended and not yet committed, at most (bounds how far writes run ahead). */
-    static final int MAX_COMMITTING = 1024;
     private Dispatcher dispatcher;
     private io.nats.client.Subscription subscription;
     private volatile boolean failed;
@@ -88,22 +79,13 @@ final class PartitionWriter {
         // A virtual thread per partition, like upstream's goroutine: a broker with thousands of
         // partitions does not hold thousands of platform threads; the JDK compensates for the
         // carrier while a write or fsync blocks.
-        String name = "lb-partition-" + partition.stream() + "-" + partition.id();
-        this.thread = Thread.ofVirtual().name(name + "-writer").unstarted(this::run);
-        if (log.settings().sync().kind() == lb.broker.log.SyncPolicy.Kind.ALWAYS) {
-            this.committing = new ArrayBlockingQueue<>(MAX_COMMITTING);
-            this.committer = Thread.ofVirtual().name(name + "-committer").unstarted(this::commitLoop);
-        } else {
-            this.committing = null;
-            this.committer = null;
-        }
+        this.thread = Thread.ofVirtual()
+                .name("lb-partition-" + partition.stream() + "-" + partition.id() + "-writer")
+                .unstarted(this::run);
     }
 
     /** Subscribes to the partition subject and starts the writer. */
     void start() {
-        if (committer != null) {
-            committer.start();
-        }
         thread.start();
         Dispatcher d = partition.host().dispatcher(partition.stream(), partition.id());
         // The queue above bounds memory per partition. A shared dispatcher's thread only hands
@@ -162,9 +144,6 @@ final class PartitionWriter {
         try {
             queue.put(STOP);
             thread.join(TimeUnit.SECONDS.toMillis(30));
-            if (committer != null) {
-                committer.join(TimeUnit.SECONDS.toMillis(30)); // the writer handed it STOP last
-            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -173,88 +152,20 @@ final class PartitionWriter {
     private void run() {
         List<Object> batch = new ArrayList<>(partition.host().batchMaxMessages());
         int max = Math.max(1, partition.batchMaxMessages());
-        try {
-            while (true) {
-                try {
-                    batch.add(queue.take());
-                } catch (InterruptedException e) {
-                    return; // stop() interrupts only after STOP was not taken in time
-                }
-                queue.drainTo(batch, max - 1);
-                boolean stop = batch.remove(STOP);
-                if (failed) {
-                    failLocal(batch);
-                } else if (!batch.isEmpty()) {
-                    process(batch);
-                }
-                batch.clear();
-                if (stop) {
-                    return;
-                }
-            }
-        } finally {
-            if (committing != null) {
-                handOver(STOP);
-            }
-        }
-    }
-
-    /** Queues for the committer, waiting while it is {@link #MAX_COMMITTING} batches behind. */
-    private void handOver(Object item) {
-        boolean interrupted = false;
         while (true) {
             try {
-                committing.put(item);
-                break;
+                batch.add(queue.take());
             } catch (InterruptedException e) {
-                interrupted = true; // the item must not be lost: its acks or STOP
+                return; // stop() interrupts only after STOP was not taken in time
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * The committer: waits for one fsync covering every batch handed over so far, then commits
-     * them in order. Ends at STOP (after the batches before it).
-     */
-    private void commitLoop() {
-        List<Object> ready = new ArrayList<>();
-        while (true) {
-            try {
-                ready.add(committing.take());
-            } catch (InterruptedException e) {
-                return;
+            queue.drainTo(batch, max - 1);
+            boolean stop = batch.remove(STOP);
+            if (failed) {
+                failLocal(batch);
+            } else if (!batch.isEmpty()) {
+                process(batch);
             }
-            committing.drainTo(ready);
-            boolean stop = ready.remove(STOP);
-            long end = -1;
-            for (Object o : ready) {
-                Appended a = (Appended) o;
-                if (a.result() != null) {
-                    end = Math.max(end, a.result().lastOffset() + 1);
-                }
-            }
-            boolean durable = !failed;
-            if (durable && end >= 0) {
-                try {
-                    log.awaitDurable(end);
-                } catch (IOException | RuntimeException e) {
-                    failed = true;
-                    partition.onStorageFailure(e);
-                    durable = false;
-                }
-            }
-            for (Object o : ready) {
-                Appended a = (Appended) o;
-                if (durable) {
-                    commit(a);
-                } else {
-                    failCommit(a);
-                }
-            }
-            ready.clear();
+            batch.clear();
             if (stop) {
                 return;
             }
@@ -309,10 +220,11 @@ final class PartitionWriter {
             LOG.info(() -> "partition " + partition.name() + " is read-only: dropped " + n
                     + " message(s) without ack");
         }
-        AppendResult r = null;
+        long firstOffset = -1;
         if (!records.isEmpty()) {
+            AppendResult r;
             try {
-                r = committing == null ? log.append(records) : log.appendNoWait(records);
+                r = log.append(records);
             } catch (IOException | RuntimeException e) {
                 // Never keep appending after a failed write or fsync: the partition goes offline,
                 // and nothing of this batch is acknowledged.
@@ -321,42 +233,10 @@ final class PartitionWriter {
                 failLocal(batch);
                 return;
             }
+            partition.onAppended(r);
+            firstOffset = r.firstOffset();
         }
-        Appended a = new Appended(r, acks, records, origins);
-        if (committing == null) {
-            commit(a);
-        } else {
-            handOver(a); // refusal-only batches too: acks leave in message order
-        }
-    }
-
-    /**
-     * A batch that was appended (result null: every message was refused) and waits to be
-     * committed: its acks in message order (see process) and its records' in-process publishers.
-     */
-    private record Appended(AppendResult result, List<Object> acks, List<LogRecord> records,
-                            List<LocalPublish> origins) {
-    }
-
-    /** A batch whose fsync failed: its in-process publishers hear it now instead of timing out. */
-    private void failCommit(Appended a) {
-        List<Object> local = new ArrayList<>(a.origins());
-        for (Object ack : a.acks()) {
-            if (ack instanceof Refusal refusal) {
-                local.add(refusal.origin());
-            }
-        }
-        failLocal(local);
-    }
-
-    /** The batch is durable: the high watermark moves past it and its acks go out. */
-    private void commit(Appended a) {
-        long firstOffset = -1;
-        if (a.result() != null) {
-            partition.onAppended(a.result());
-            firstOffset = a.result().firstOffset();
-        }
-        sendAcks(a.acks(), a.records(), a.origins(), firstOffset);
+        sendAcks(acks, records, origins, firstOffset);
     }
 
     /**
