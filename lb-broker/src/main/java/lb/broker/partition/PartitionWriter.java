@@ -249,17 +249,16 @@ final class PartitionWriter {
     /** A NATS message: a Liftbridge envelope, or plain data when it is not one (§4.3). */
     private Incoming incoming(Message m, long nowNs) {
         byte[] raw = m.getData() == null ? new byte[0] : m.getData();
-        Api.Message env = decode(m, raw);
+        PublishEnvelope env = decode(m, raw);
         String reply = m.getReplyTo() == null ? "" : m.getReplyTo();
         if (env == null) {
             // Plain data: expected offset 0, like an envelope of a client that never sets it.
             return new Incoming(record(nowNs, null, raw, Map.of(), m.getSubject(), reply, "", "",
                     Api.AckPolicy.LEADER_VALUE), raw.length, 0, null);
         }
-        Map<String, byte[]> headers = copy(env.getHeadersMap());
-        byte[] key = env.getKey().isEmpty() ? null : env.getKey().toByteArray();
-        return new Incoming(record(nowNs, key, env.getValue().toByteArray(), headers, m.getSubject(), reply,
-                env.getAckInbox(), env.getCorrelationId(), env.getAckPolicyValue()), raw.length, env.getOffset(), null);
+        byte[] key = env.key.length == 0 ? null : env.key;
+        return new Incoming(record(nowNs, key, env.value, env.headers, m.getSubject(), reply,
+                env.ackInbox, env.correlationId, env.ackPolicy), raw.length, env.expectedOffset, null);
     }
 
     /** An in-process publish: what its envelope would have become. */
@@ -293,12 +292,12 @@ final class PartitionWriter {
                 subject, reply, ackInbox, correlationId, ackPolicy);
     }
 
-    private static Api.Message decode(Message m, byte[] raw) {
+    private static PublishEnvelope decode(Message m, byte[] raw) {
         if (!Envelope.hasMagic(raw)) {
             return null;
         }
         try {
-            return Envelope.decodePublishAliased(raw); // fields are copied into the record once
+            return PublishEnvelope.parse(raw); // fields go into the record as they are read
         } catch (EnvelopeException e) {
             // Liftbridge stores any non-decodable message as plain data (§4.3).
             LOG.log(Level.FINE, () -> "plain message on " + m.getSubject() + ": " + e.getMessage());

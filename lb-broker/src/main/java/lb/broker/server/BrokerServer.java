@@ -302,6 +302,10 @@ public final class BrokerServer implements AutoCloseable {
 
     /** What partitions need from this broker. */
     private final class Host implements PartitionHost {
+        // Read per batch by every partition writer: looked up once (the config is immutable).
+        private final int maxMessageBytes = BrokerServer.this.maxMessageBytes();
+        private final int batchMaxMessages = config.get(ConfigKeys.BATCH_MAX_MESSAGES);
+
         @Override
         public String serverId() {
             return serverId;
@@ -319,12 +323,12 @@ public final class BrokerServer implements AutoCloseable {
 
         @Override
         public int maxMessageBytes() {
-            return BrokerServer.this.maxMessageBytes();
+            return maxMessageBytes;
         }
 
         @Override
         public int batchMaxMessages() {
-            return config.get(ConfigKeys.BATCH_MAX_MESSAGES);
+            return batchMaxMessages;
         }
 
         @Override
