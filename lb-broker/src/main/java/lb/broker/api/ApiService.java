@@ -240,7 +240,7 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
             offload(() -> publishWaiting(req, call));
             return;
         }
-        publishChecked(req, call, target);
+        publishChecked(req, call, target, false);
     }
 
     /** Whether publishing to {@code p} from here may wait: to resume it, or to reach its leader. */
@@ -270,21 +270,31 @@ public final class ApiService extends APIGrpc.APIImplBase implements AutoCloseab
             call.onError(Errors.toException(e));
             return;
         }
-        publishChecked(req, call, target);
+        publishChecked(req, call, target, true);
     }
 
+    /** Publishes a checked request; {@code mayWait} false on a transport thread. */
     private void publishChecked(Api.PublishRequest req, ServerCallStreamObserver<Api.PublishResponse> call,
-                                PartitionInfo target) {
+                                PartitionInfo target, boolean mayWait) {
         StreamObserver<Api.PublishResponse> out = call;
         boolean ownInbox = !req.getAckInbox().isEmpty();
         String localInbox = ownInbox ? req.getAckInbox() : acks.newInbox();
         boolean acked = req.getAckPolicy() != Api.AckPolicy.NONE;
-        if (local.offer(req, target, localInbox, ownInbox, acked ? new UnaryAck(call) : null)) {
-            if (!acked) {
-                out.onNext(Api.PublishResponse.getDefaultInstance());
-                out.onCompleted();
+        switch (local.offer(req, target, localInbox, ownInbox, acked ? new UnaryAck(call) : null, mayWait)) {
+            case QUEUED -> {
+                if (!acked) {
+                    out.onNext(Api.PublishResponse.getDefaultInstance());
+                    out.onCompleted();
+                }
+                return; // the UnaryAck answers
             }
-            return; // the UnaryAck answers
+            case FULL -> { // the writer is behind: wait for room on a virtual thread
+                offload(() -> publishWaiting(req, call));
+                return;
+            }
+            case NOT_HERE -> {
+                // through NATS below
+            }
         }
         unary(out, () -> { // through NATS: waits for the ack on a virtual thread
             Api.Message env = envelope(req, target.subject(), localInbox);

@@ -46,38 +46,41 @@ final class LocalPublisher {
     }
 
     /**
-     * Hands {@code req} to partition {@code p}'s writer when this server leads it. False when
-     * it does not (or the partition is stopping, or has a load-balance group): publish through
-     * NATS then.
+     * Hands {@code req} to partition {@code p}'s writer when this server leads it.
+     * {@link Partition.Offer#NOT_HERE} when it does not (or the partition is stopping, or has a
+     * load-balance group): publish through NATS then. {@link Partition.Offer#FULL} when the
+     * writer's queue is full and {@code wait} is false (on a transport thread): nothing was
+     * queued; try again where waiting is allowed.
      *
      * @param ackInbox   the inbox recorded with the message and named in its ack
      * @param publishAck also publish the ack to {@code ackInbox} on NATS (a client's own inbox)
      * @param listener   gets the ack or the failure; null with AckPolicy NONE
      */
-    boolean offer(Api.PublishRequest req, PartitionInfo p, String ackInbox, boolean publishAck,
-                  LocalPublish.AckListener listener) {
+    Partition.Offer offer(Api.PublishRequest req, PartitionInfo p, String ackInbox, boolean publishAck,
+                          LocalPublish.AckListener listener, boolean wait) {
         if (!p.group().isEmpty() || !ctx.serverId().equals(p.leader())) {
-            return false;
+            return Partition.Offer.NOT_HERE;
         }
         Partition local = ctx.partitions().get(p.stream(), p.id());
         if (local == null) {
-            return false;
+            return Partition.Offer.NOT_HERE;
         }
         LocalPublish m = new LocalPublish(p.subject(), req.getKey(), req.getValue(), req.getHeadersMap(), ackInbox,
                 publishAck, req.getCorrelationId(), req.getAckPolicyValue(), req.getExpectedOffset(), listener);
         try {
-            if (!local.offer(m)) {
-                return false;
+            Partition.Offer o = local.offer(m, wait);
+            if (o != Partition.Offer.QUEUED) {
+                return o;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Partition.Offer.NOT_HERE;
         }
         MetadataView view = ctx.fsm().view();
         if (sharedSubjects(view).listenedByOthers(p.stream(), p.subject())) {
             copyToNats(req, p, ackInbox, local.echoToken());
         }
-        return true;
+        return Partition.Offer.QUEUED;
     }
 
     /** The envelope upstream would have published, for the other streams on the subject. */

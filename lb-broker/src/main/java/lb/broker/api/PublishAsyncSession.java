@@ -71,9 +71,10 @@ final class PublishAsyncSession implements StreamObserver<Api.PublishRequest> {
 
     /**
      * One request, in upstream's order of checks. On the transport thread ({@code mayWait}
-     * false) a request that could wait — to resume a paused partition, or to publish through
-     * NATS to a partition led elsewhere — is handed to {@link #serial} instead, and so is every
-     * later request of the call, so that they keep their order.
+     * false) a request that could wait — to resume a paused partition, to publish through NATS
+     * to a partition led elsewhere, or for room in a full partition queue — is handed to
+     * {@link #serial} instead, and so is every later request of the call, so that they keep
+     * their order.
      */
     private void handle(Api.PublishRequest req, boolean mayWait) {
         PartitionInfo p;
@@ -104,8 +105,21 @@ final class PublishAsyncSession implements StreamObserver<Api.PublishRequest> {
         if (acked) {
             changeInFlight(+1);
         }
-        if (api.local().offer(req, p, inbox, false, acked ? new Listener(req.getCorrelationId()) : null)) {
-            return; // the partition leads here: its writer answers through the Listener
+        switch (api.local().offer(req, p, inbox, false, acked ? new Listener(req.getCorrelationId()) : null, mayWait)) {
+            case QUEUED -> {
+                return; // the partition leads here: its writer answers through the Listener
+            }
+            case FULL -> { // the writer is behind: wait for room off the transport thread
+                if (acked) {
+                    changeInFlight(-1);
+                }
+                serial = new SerialExecutor(api::offload);
+                serial.execute(() -> handle(req, true));
+                return;
+            }
+            case NOT_HERE -> {
+                // published through NATS below
+            }
         }
         Api.Message env = ApiService.envelope(req, p.subject(), inbox);
         try {

@@ -268,14 +268,25 @@ public final class Partition implements AutoCloseable {
 
     // ------------------------------------------------------------------ in-process publishes
 
+    /** What became of an in-process publish handed to {@link #offer}. */
+    public enum Offer {
+        /** Queued for the writer: its listener hears the outcome. */
+        QUEUED,
+        /** Not queued: the writer's queue is full and the caller may not wait. */
+        FULL,
+        /** Not queued: this server does not lead the partition now (or it is stopping). */
+        NOT_HERE
+    }
+
     /**
      * Hands a message published through this broker's gRPC API straight to the writer, when
-     * this server leads the partition; false otherwise (not leading, stopping, not open), and
-     * the caller publishes it through NATS as upstream does.
+     * this server leads the partition. {@link Offer#NOT_HERE} otherwise (not leading, stopping,
+     * not open): the caller publishes it through NATS as upstream does. With the writer's queue
+     * full it waits when {@code wait}, else returns {@link Offer#FULL}.
      */
-    public boolean offer(LocalPublish p) throws InterruptedException {
+    public Offer offer(LocalPublish p, boolean wait) throws InterruptedException {
         PartitionWriter w = writer;
-        return w != null && state == State.OPEN && w.offer(p);
+        return w != null && state == State.OPEN ? w.offer(p, wait) : Offer.NOT_HERE;
     }
 
     /**

@@ -105,18 +105,24 @@ final class PartitionWriter {
     }
 
     /**
-     * Queues an in-process publish (waiting while the queue is full, like the NATS side does);
-     * false once the writer is stopping, and then the caller publishes through NATS instead.
-     * Its outcome goes to the message's listener from the writer thread.
+     * Queues an in-process publish; its outcome goes to the message's listener from the writer
+     * thread. While the queue is full it waits (like the NATS side does) when {@code wait}, and
+     * otherwise returns {@link Partition.Offer#FULL} at once (a transport thread must not
+     * block). {@link Partition.Offer#NOT_HERE} once the writer is stopping: the caller then
+     * publishes through NATS instead.
      */
-    boolean offer(LocalPublish p) throws InterruptedException {
+    Partition.Offer offer(LocalPublish p, boolean wait) throws InterruptedException {
         stopping.readLock().lockInterruptibly();
         try {
             if (stopped) {
-                return false;
+                return Partition.Offer.NOT_HERE;
             }
-            queue.put(p);
-            return true;
+            if (wait) {
+                queue.put(p);
+            } else if (!queue.offer(p)) {
+                return Partition.Offer.FULL;
+            }
+            return Partition.Offer.QUEUED;
         } finally {
             stopping.readLock().unlock();
         }

@@ -341,10 +341,10 @@ class PartitionIngestTest {
         waitLeading("loc", 0);
         Partition p = partition("loc", 0);
         Outcomes out = new Outcomes();
-        assertTrue(p.offer(local("a", 0, -1, out)));
-        assertTrue(p.offer(local("b", 2000, -1, out)));
-        assertTrue(p.offer(local("c", 0, 5, out)));
-        assertTrue(p.offer(local("d", 0, 1, out)));
+        assertEquals(Partition.Offer.QUEUED, p.offer(local("a", 0, -1, out), true));
+        assertEquals(Partition.Offer.QUEUED, p.offer(local("b", 2000, -1, out), true));
+        assertEquals(Partition.Offer.QUEUED, p.offer(local("c", 0, 5, out), true));
+        assertEquals(Partition.Offer.QUEUED, p.offer(local("d", 0, 1, out), true));
         Api.Ack a = (Api.Ack) out.next();
         assertEquals(Api.Ack.Error.OK, a.getAckError());
         assertEquals(0, a.getOffset());
@@ -363,7 +363,7 @@ class PartitionIngestTest {
         assertEquals("", stored.get(0).getHeadersMap().get("reply").toStringUtf8());
 
         node.controller.setStreamReadonly("loc", List.of(), true).get(5, TimeUnit.SECONDS);
-        assertTrue(p.offer(local("e", 0, -1, out)));
+        assertEquals(Partition.Offer.QUEUED, p.offer(local("e", 0, -1, out), true));
         Status ro = (Status) out.next();
         assertEquals(Status.Code.FAILED_PRECONDITION, ro.getCode());
         assertEquals("readonly partition: 0", ro.getDescription());
@@ -374,7 +374,69 @@ class PartitionIngestTest {
             assertTrue(System.nanoTime() < deadline, "the paused partition kept leading");
             Thread.sleep(5);
         }
-        assertFalse(p.offer(local("f", 0, -1, out)), "a paused partition does not take in-process publishes");
+        assertEquals(Partition.Offer.NOT_HERE, p.offer(local("f", 0, -1, out), true),
+                "a paused partition does not take in-process publishes");
+    }
+
+    /**
+     * A full writer queue turns a non-waiting in-process publish away (FULL: a gRPC transport
+     * thread must not block) and makes a waiting one wait; nothing turned away is stored, and
+     * everything queued is, in order, once the writer moves again.
+     */
+    @Test
+    void aFullQueueTurnsAwayPublishersThatMayNotWait() throws Exception {
+        create("full", 1, Api.CreateStreamRequest.newBuilder());
+        waitLeading("full", 0);
+        Partition p = partition("full", 0);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+        Outcomes out = new Outcomes();
+        LocalPublish.AckListener stall = new LocalPublish.AckListener() {
+            @Override
+            public void onAck(Api.Ack ack) {
+                stalled.countDown();
+                try {
+                    release.await(); // the writer thread: holds every later message in the queue
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void onFailure(Status status) {
+                out.onFailure(status);
+            }
+        };
+        assertEquals(Partition.Offer.QUEUED, p.offer(local("first", 0, -1, stall), false));
+        assertTrue(stalled.await(5, TimeUnit.SECONDS));
+        int queued = 0;
+        Partition.Offer o;
+        while ((o = p.offer(local("q" + queued, 0, -1, out), false)) == Partition.Offer.QUEUED) {
+            queued++;
+            assertTrue(queued <= PartitionWriter.QUEUE_CAPACITY, "the queue is bounded");
+        }
+        assertEquals(Partition.Offer.FULL, o);
+        assertEquals(PartitionWriter.QUEUE_CAPACITY, queued, "turned away only when full");
+        java.util.concurrent.CompletableFuture<Partition.Offer> waiting = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    try {
+                        return p.offer(local("last", 0, -1, out), true);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        Thread.sleep(100); // give it the chance to get in wrongly; it must still be waiting
+        assertFalse(waiting.isDone(), "a waiting publisher waits for room");
+        release.countDown();
+        assertEquals(Partition.Offer.QUEUED, waiting.get(10, TimeUnit.SECONDS));
+        for (int i = 0; i < queued; i++) {
+            Api.Ack a = (Api.Ack) out.next();
+            assertEquals(i + 1, a.getOffset());
+            assertEquals("c-q" + i, a.getCorrelationId());
+        }
+        Api.Ack last = (Api.Ack) out.next();
+        assertEquals("c-last", last.getCorrelationId());
+        assertEquals(queued + 1, last.getOffset(), "the turned-away message was not stored");
     }
 
     /** Subscribe's encoded messages are byte for byte the protobuf encoding of the messages. */
@@ -400,8 +462,9 @@ class PartitionIngestTest {
                     }
                     nc.publish("enc.1", Envelope.encodePublish(m.build()));
                 }
-                default -> assertTrue(p.offer(new LocalPublish("enc.1", ByteString.EMPTY, ByteString.copyFromUtf8("l" + i),
-                        java.util.Map.of(), "", false, "", Api.AckPolicy.LEADER_VALUE, -1, out)));
+                default -> assertEquals(Partition.Offer.QUEUED, p.offer(new LocalPublish("enc.1", ByteString.EMPTY,
+                        ByteString.copyFromUtf8("l" + i), java.util.Map.of(), "", false, "",
+                        Api.AckPolicy.LEADER_VALUE, -1, out), true));
             }
         }
         List<Api.Message> messages = read(p, 0, n);
