@@ -73,18 +73,24 @@ import java.util.stream.Stream;
  * </pre>
  * A batch is consecutive entries written with one write; there is no batch header, so every
  * entry is checked and recovered on its own, and a chunk of entries is what followers receive.
+ * Unless {@code sync=none}, the active segment's {@code .log} continues with zeros (written
+ * {@link #PREALLOCATE_BYTES} ahead whenever an append reaches past them: an fdatasync of an
+ * append inside the file then has no size change to journal). Readers never reach them, and a
+ * zero size field is no valid entry, so recovery stops there. Sealed segments and a cleanly
+ * closed log have none.
  *
  * <h2>Crash-safe procedures</h2>
  * <b>Append</b>: (1) epoch cache updated if the batch starts a newer epoch — death here leaves
  * an epoch beyond the log end, dropped on open; (2) one positional write of the batch — death
- * leaves a torn tail, truncated on open by CRC; (3) sparse index slots written in the mapped
- * files — a stale or missing slot is rebuilt from the log on open; (4) under {@code always},
- * fsync before returning, so an acknowledged batch survives.
- * <p><b>Roll</b>: (1) seal the active segment: final time-index entry, index files trimmed and
- * fsynced, {@code .log} fsynced unless {@code sync=none} — death here: the segment is still the
- * last one and is recovered as active (indexes re-grown, tail validated); (2) create the new
- * segment's files at base = log end offset — death: an empty last segment, recovered as such;
- * (3) fsync the directory and publish the segment.
+ * leaves a torn tail, truncated on open by CRC; if it reached past the zeros, zeros are
+ * written after it (death: a zero tail, cut on open like a torn one); (3) sparse index slots
+ * written in the mapped files — a stale or missing slot is rebuilt from the log on open;
+ * (4) under {@code always}, fsync before returning, so an acknowledged batch survives.
+ * <p><b>Roll</b>: (1) seal the active segment: zero tail cut off, final time-index entry, index
+ * files trimmed and fsynced, {@code .log} fsynced unless {@code sync=none} — death here: the
+ * segment is still the last one and is recovered as active (indexes re-grown, tail validated);
+ * (2) create the new segment's files at base = log end offset — death: an empty last segment,
+ * recovered as such; (3) fsync the directory and publish the segment.
  * <p><b>Truncation</b> to offset {@code t}: (1) if no segment starts below {@code t} and the
  * first starts above it, an empty segment at {@code t} is created first; (2) segments whose base
  * ≥ {@code t} are deleted newest first (each: {@code .log} then indexes renamed to
@@ -108,7 +114,8 @@ import java.util.stream.Stream;
  * (4) rename the cleaned indexes into place and fsync the directory; publish the new segment.
  * <p><b>Open</b>: remove and finish transient files as above; sealed segments are opened lazily
  * (their index is checked and rebuilt if bad on first use); the last segment's tail is validated
- * from its last good index entry and truncated at the first torn or corrupt entry; the HW is
+ * from its last good index entry and truncated at the first torn or corrupt entry (or at its
+ * zero tail, which is not reported as torn); the HW is
  * clamped to the log end; epochs beyond the log end are dropped.
  *
  * <h2>Corruption</h2>
