@@ -17,6 +17,7 @@ import java.util.concurrent.locks.LockSupport;
 import lb.client.LiftbridgeClient;
 import lb.client.LiftbridgeException;
 import lb.client.MessageOptions;
+import lb.client.MessageView;
 import lb.client.StreamOptions;
 import lb.client.Subscription;
 import lb.client.SubscriptionOptions;
@@ -123,8 +124,9 @@ final class LbTarget implements Target {
         opened.add(c);
         Subscription s = c.subscribe(stream, o);
         return new Reader() {
-            // Taken from the subscription in bursts (one hand-over per burst), served one by one.
-            private final java.util.ArrayList<Api.Message> burst = new java.util.ArrayList<>();
+            // Taken from the subscription in bursts (one hand-over per burst), served one by one,
+            // undecoded: only the offset and the value are read.
+            private final java.util.ArrayList<MessageView> burst = new java.util.ArrayList<>();
             private int next;
 
             @Override
@@ -132,12 +134,12 @@ final class LbTarget implements Target {
                 if (next == burst.size()) {
                     burst.clear();
                     next = 0;
-                    if (s.poll(burst, Math.max(1, window), t) == 0) {
+                    if (s.pollViews(burst, Math.max(1, window), t) == 0) {
                         return null;
                     }
                 }
-                Api.Message m = burst.get(next++);
-                return new Delivery(m.getOffset(), m.getValue().asReadOnlyByteBuffer());
+                MessageView m = burst.get(next++);
+                return new Delivery(m.offset(), m.valueBuffer());
             }
 
             @Override
