@@ -27,19 +27,24 @@ import java.util.Map;
  * message.
  *
  * <p>On arrival (on the transport thread) the bytes are checked once, in one pass that allocates
- * nothing: every field is well-formed, every string (fields 5, 7, 8, 10, 11 and header names) is
- * UTF-8, every header entry is well-formed; the numbers (offset, timestamp, partition, ack policy)
- * are kept. A message that fails the check fails the subscription exactly as the generated parser
- * would. So the accessors never fail and {@link #toMessage()} equals what the generated parser
- * returns for the same bytes. As in protobuf, a field that occurs twice takes its last value, and
- * a header name that occurs twice its last value.
+ * nothing but its cursor: every field is well-formed, every string (fields 5, 7, 8, 10, 11 and
+ * header names) is UTF-8, every header entry is well-formed; the numbers (offset, timestamp,
+ * partition, ack policy) and the positions of the other fields are kept. A message that fails
+ * the check fails the subscription as the generated parser's failure did (the call is cancelled
+ * and the next poll throws). The view accepts exactly what the generated parser accepts, except
+ * groups (a deprecated wire type Liftbridge never sends), which it refuses; so the accessors
+ * never fail and {@link #toMessage()} equals what the generated parser returns for the same
+ * bytes. As in protobuf, a field that occurs twice takes its last value, a header name that
+ * occurs twice keeps its first place and takes its last value, and unknown fields (numbers above
+ * 12, or a known number with another wire type) are skipped by the accessors and kept by
+ * {@link #toMessage()}.
  *
  * <p>{@link #key()} and {@link #value()} alias the received bytes (no copy); they are immutable
  * like every ByteString. Strings and headers are decoded on each call, except {@link #headers()}
  * and {@link #toMessage()}, which are decoded once and kept.
  *
  * <p>Threads: immutable once received; safe to hand to and read from any thread (the lazily kept
- * values are immutable objects, so a race only decodes them twice).
+ * values are immutable and published through volatile fields, so a race only decodes twice).
  */
 public final class MessageView {
 
@@ -93,8 +98,8 @@ public final class MessageView {
     private final int correlationPos;
     private final int correlationLen;
     private final boolean hasHeaders;
-    private Map<String, ByteString> headers; // decoded on first use
-    private Api.Message message; // decoded on first use
+    private volatile Map<String, ByteString> headers; // decoded on first use
+    private volatile Api.Message message; // decoded on first use
 
     /**
      * Checks {@code bytes} as an encoded {@code Api.Message} and wraps it without copying: the
