@@ -28,7 +28,8 @@ import lb.client.envelope.EnvelopeException;
  * An lb broker as a bench target. Publishing goes over gRPC ({@code PublishAsync}, or the unary
  * {@code Publish} when the window is 1) or, with {@link Path#NATS}, as Liftbridge envelopes
  * published straight to the partition subject with an ack inbox, the way Liftbridge's Go client
- * publishes to NATS. Reading uses {@code Subscribe}.
+ * publishes to NATS. Reading uses {@code Subscribe}, taking undecoded {@link MessageView}s in bursts
+ * ({@link Subscription#pollViews}): the reader needs only each offset and value.
  *
  * <p>Each publisher has its own client (so its own HTTP/2 or NATS connection), as separate
  * producer processes would. Clients come from the command's own connection path
