@@ -45,6 +45,14 @@ public final class LiftbridgeClient implements AutoCloseable {
      * client sends far fewer of them.
      */
     static final int FLOW_CONTROL_WINDOW = 1 << 20;
+    /**
+     * Subscribe, answered with {@link MessageView}s: the transport thread only checks each
+     * message's bytes and keeps them, instead of decoding every field (the headers map and the
+     * strings were most of a catch-up read's client CPU); readers decode what they use.
+     */
+    private static final io.grpc.MethodDescriptor<Api.SubscribeRequest, MessageView> SUBSCRIBE_VIEWS =
+            APIGrpc.getSubscribeMethod().toBuilder(APIGrpc.getSubscribeMethod().getRequestMarshaller(),
+                    MessageView.MARSHALLER).build();
 
     private final List<String> seeds;
     private final Duration timeout;
@@ -257,8 +265,8 @@ public final class LiftbridgeClient implements AutoCloseable {
             ManagedChannel ch = channel(leaderAddress(stream, options.partition(), attempt > 1));
             // Direct executor: the listener only hands messages to the subscription's buffer
             // (never blocking), so it runs on the transport thread without a hop per batch.
-            ClientCall<Api.SubscribeRequest, Api.Message> call =
-                    ch.newCall(APIGrpc.getSubscribeMethod(), CallOptions.DEFAULT.withExecutor(DirectExecutor.INSTANCE));
+            ClientCall<Api.SubscribeRequest, MessageView> call =
+                    ch.newCall(SUBSCRIBE_VIEWS, CallOptions.DEFAULT.withExecutor(DirectExecutor.INSTANCE));
             Subscription s = new Subscription(call, options.window());
             try {
                 s.start(req, timeout);

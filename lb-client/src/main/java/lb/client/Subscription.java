@@ -5,6 +5,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.liftbridge.proto.Api;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -13,7 +14,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One partition subscription, read by pulling: {@link #poll(Duration)}, {@link #take()}, or
- * in bursts with {@link #poll(java.util.List, int, Duration)}.
+ * in bursts with {@link #poll(java.util.List, int, Duration)}; or, fastest, as undecoded
+ * {@link MessageView}s with {@link #pollView(Duration)} and
+ * {@link #pollViews(java.util.List, int, Duration)}, which decode each field only when asked.
  * Messages wait in a bounded buffer of {@code window} entries; the broker is asked for more only
  * as the reader takes them, so a slow reader makes the broker wait instead of either side
  * buffering without bound.
@@ -36,21 +39,25 @@ public final class Subscription implements AutoCloseable {
         CLOSED
     }
 
-    private final ClientCall<Api.SubscribeRequest, Api.Message> call;
-    private final BlockingQueue<Object> buffer;
+    private final ClientCall<Api.SubscribeRequest, MessageView> call;
+    /** Received messages, then {@link #END} once the call closed ({@link #terminal} says how). */
+    private final BlockingQueue<MessageView> buffer;
     private final int window;
     private final CompletableFuture<Void> established = new CompletableFuture<>();
     private final ReentrantLock callLock = new ReentrantLock();
+    /** The reader's scratch list for the Api.Message burst poll (reader thread only). */
+    private final ArrayList<MessageView> scratch = new ArrayList<>();
     private int takenSinceRequest;
     private volatile boolean closed;
     private volatile End end;
     private volatile LiftbridgeException error;
+    /** How the call closed; written by the transport thread before it queues {@link #END}. */
+    private volatile Status terminal;
 
-    /** A terminal entry in the buffer. */
-    private record Terminal(Status status) {
-    }
+    /** The terminal entry of the buffer, compared by identity. */
+    private static final MessageView END = MessageView.of(Api.Message.getDefaultInstance());
 
-    Subscription(ClientCall<Api.SubscribeRequest, Api.Message> call, int window) {
+    Subscription(ClientCall<Api.SubscribeRequest, MessageView> call, int window) {
         this.call = call;
         this.window = window;
         // +1: the terminal entry always fits, even when the window is full.
@@ -63,7 +70,7 @@ public final class Subscription implements AutoCloseable {
             private boolean handshakeSeen;
 
             @Override
-            public void onMessage(Api.Message message) {
+            public void onMessage(MessageView message) {
                 if (!handshakeSeen) {
                     handshakeSeen = true;
                     established.complete(null);
@@ -80,7 +87,8 @@ public final class Subscription implements AutoCloseable {
                 if (!handshakeSeen) {
                     established.completeExceptionally(status.asRuntimeException(trailers));
                 }
-                buffer.offer(new Terminal(status));
+                terminal = status;
+                buffer.offer(END);
             }
         }, new Metadata());
         withCall(() -> {
@@ -112,14 +120,24 @@ public final class Subscription implements AutoCloseable {
      * @throws LiftbridgeException when the subscription failed
      */
     public Api.Message poll(Duration timeout) throws InterruptedException {
+        MessageView v = pollView(timeout);
+        return v == null ? null : v.toMessage();
+    }
+
+    /**
+     * {@link #poll(Duration)} without decoding: the next message as a {@link MessageView}, whose
+     * fields are decoded only when asked for.
+     *
+     * @throws LiftbridgeException when the subscription failed
+     */
+    public MessageView pollView(Duration timeout) throws InterruptedException {
         if (error != null) {
             throw error;
         }
         if (end != null) {
             return null;
         }
-        Object o = buffer.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        return handle(o);
+        return handle(buffer.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
     }
 
     /**
@@ -132,32 +150,45 @@ public final class Subscription implements AutoCloseable {
      *     failure were returned)
      */
     public int poll(java.util.List<Api.Message> out, int max, Duration timeout) throws InterruptedException {
+        scratch.clear();
+        try {
+            int n = pollViews(scratch, max, timeout);
+            for (MessageView v : scratch) {
+                out.add(v.toMessage());
+            }
+            return n;
+        } finally {
+            scratch.clear();
+        }
+    }
+
+    /**
+     * {@link #poll(java.util.List, int, Duration)} without decoding: the fastest way to read.
+     * Same contract; the messages are added to {@code out} as {@link MessageView}s.
+     *
+     * @throws LiftbridgeException when the subscription failed (after the messages before the
+     *     failure were returned)
+     */
+    public int pollViews(java.util.List<MessageView> out, int max, Duration timeout) throws InterruptedException {
         if (error != null) {
             throw error;
         }
         if (end != null || max < 1) {
             return 0;
         }
-        Object first = buffer.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        MessageView first = buffer.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
         if (first == null) {
             return 0;
         }
-        java.util.ArrayList<Object> taken = new java.util.ArrayList<>(Math.min(max, buffer.size() + 1));
-        taken.add(first);
-        buffer.drainTo(taken, max - 1);
-        int n = 0;
-        for (Object o : taken) {
-            if (o instanceof Api.Message m) {
-                out.add(m);
-                n++;
-                continue;
-            }
-            Status st = ((Terminal) o).status(); // always the last entry
-            end = endOf(st);
-            if (end == null) {
-                error = LiftbridgeException.from(st.asRuntimeException());
-            }
+        int before = out.size();
+        out.add(first);
+        buffer.drainTo(out, max - 1);
+        int last = out.size() - 1;
+        if (out.get(last) == END) { // always the last entry: nothing follows onClose
+            out.remove(last);
+            finish();
         }
+        int n = out.size() - before;
         credit(n);
         if (n == 0 && error != null) {
             throw error;
@@ -183,24 +214,32 @@ public final class Subscription implements AutoCloseable {
         if (end != null) {
             return null;
         }
-        return handle(buffer.take());
+        MessageView v = handle(buffer.take());
+        return v == null ? null : v.toMessage();
     }
 
-    private Api.Message handle(Object o) {
-        if (o == null) {
+    private MessageView handle(MessageView v) {
+        if (v == null) {
             return null;
         }
-        if (o instanceof Api.Message m) {
+        if (v != END) {
             credit(1);
-            return m;
+            return v;
         }
-        Status s = ((Terminal) o).status();
-        end = endOf(s);
-        if (end == null) {
-            error = LiftbridgeException.from(s.asRuntimeException());
+        finish();
+        if (error != null) {
             throw error;
         }
         return null;
+    }
+
+    /** Records why the call ended, once {@link #END} was taken. */
+    private void finish() {
+        Status s = terminal;
+        end = endOf(s);
+        if (end == null) {
+            error = LiftbridgeException.from(s.asRuntimeException());
+        }
     }
 
     private End endOf(Status s) {

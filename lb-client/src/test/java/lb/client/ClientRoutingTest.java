@@ -243,6 +243,93 @@ class ClientRoutingTest {
         }
     }
 
+    /**
+     * Views carry every field the broker sent, in order, across credit refills; mixing view and
+     * message polls on one subscription loses nothing; a message the client cannot read fails
+     * the subscription after the ones before it, as the generated parser did.
+     */
+    @Test
+    void viewPollsReturnEveryFieldThenFailOnAMalformedMessage() throws Exception {
+        int total = 3_000;
+        java.util.function.IntFunction<Api.Message> msg = n -> Api.Message.newBuilder().setOffset(n)
+                .setStream("s").setSubject("s").setPartition(0).setTimestamp(1_000L + n)
+                .setKey(ByteString.copyFromUtf8("k" + n)).setValue(ByteString.copyFromUtf8("v" + n))
+                .putHeaders("subject", ByteString.copyFromUtf8("s"))
+                .putHeaders("n", ByteString.copyFromUtf8(Integer.toString(n))).build();
+        // Subscribe answers raw bytes here, so that it can send what no encoder would.
+        io.grpc.MethodDescriptor.Marshaller<byte[]> raw = new io.grpc.MethodDescriptor.Marshaller<>() {
+            @Override
+            public java.io.InputStream stream(byte[] value) {
+                return new java.io.ByteArrayInputStream(value);
+            }
+
+            @Override
+            public byte[] parse(java.io.InputStream in) {
+                try {
+                    return in.readAllBytes();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        io.grpc.ServerServiceDefinition api = new APIGrpc.APIImplBase() {
+            @Override
+            public void fetchMetadata(Api.FetchMetadataRequest r, StreamObserver<Api.FetchMetadataResponse> o) {
+                o.onNext(metadata(server.getPort(), 1));
+                o.onCompleted();
+            }
+        }.bindService();
+        io.grpc.MethodDescriptor<byte[], byte[]> rawSubscribe = APIGrpc.getSubscribeMethod().toBuilder(raw, raw).build();
+        io.grpc.ServerServiceDefinition.Builder def = io.grpc.ServerServiceDefinition.builder(APIGrpc.SERVICE_NAME)
+                .addMethod(api.getMethod(APIGrpc.getFetchMetadataMethod().getFullMethodName()))
+                .addMethod(rawSubscribe, io.grpc.stub.ServerCalls.asyncServerStreamingCall((byte[] req, StreamObserver<byte[]> o) -> {
+                    o.onNext(new byte[0]); // handshake
+                    for (int n = 0; n < total; n++) {
+                        o.onNext(msg.apply(n).toByteArray());
+                    }
+                    // Then one the client cannot read: its stream name is not UTF-8.
+                    o.onNext(new byte[] {0x08, 0x01, 0x2A, 0x02, (byte) 0xC3, 0x28});
+                    o.onCompleted();
+                }));
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(def.build()).build().start();
+        String addr = "127.0.0.1:" + server.getPort();
+        client = LiftbridgeClient.connect(addr);
+        Subscription sub = client.subscribe("s", SubscriptionOptions.create().startAtEarliest().window(100));
+        List<MessageView> got = new ArrayList<>();
+        assertEquals(msg.apply(0), sub.poll(Duration.ofSeconds(5)), "a message poll first");
+        MessageView second = sub.pollView(Duration.ofSeconds(5));
+        assertEquals(1, second.offset());
+        List<Api.Message> decoded = new ArrayList<>();
+        assertTrue(sub.poll(decoded, 3, Duration.ofSeconds(5)) > 0);
+        for (Api.Message m : decoded) {
+            got.add(MessageView.of(m));
+        }
+        LiftbridgeException failure = null;
+        try {
+            while (sub.pollViews(got, 64, Duration.ofSeconds(5)) > 0) {
+                assertTrue(got.size() <= total);
+            }
+        } catch (LiftbridgeException e) {
+            failure = e;
+        }
+        assertTrue(failure != null, "the malformed message failed the subscription");
+        assertEquals(null, sub.end());
+        assertThrows(LiftbridgeException.class, () -> sub.pollView(Duration.ofMillis(10)), "and it stays failed");
+        assertEquals(total - 2, got.size());
+        for (int i = 0; i < got.size(); i++) {
+            int n = i + 2;
+            MessageView v = got.get(i);
+            assertEquals(n, v.offset());
+            assertEquals(1_000L + n, v.timestamp());
+            assertEquals("k" + n, v.key().toStringUtf8());
+            assertEquals("v" + n, v.value().toStringUtf8());
+            assertEquals("s", v.stream());
+            assertEquals(ByteString.copyFromUtf8(Integer.toString(n)), v.header("n"));
+            assertEquals(msg.apply(n), v.toMessage());
+        }
+    }
+
     @Test
     void subscribeConsumesTheHandshakeAndTheBrokerNeverRunsAheadOfTheWindow() throws Exception {
         int total = 50_000;

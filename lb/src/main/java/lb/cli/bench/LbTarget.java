@@ -17,6 +17,7 @@ import java.util.concurrent.locks.LockSupport;
 import lb.client.LiftbridgeClient;
 import lb.client.LiftbridgeException;
 import lb.client.MessageOptions;
+import lb.client.MessageView;
 import lb.client.StreamOptions;
 import lb.client.Subscription;
 import lb.client.SubscriptionOptions;
@@ -27,7 +28,8 @@ import lb.client.envelope.EnvelopeException;
  * An lb broker as a bench target. Publishing goes over gRPC ({@code PublishAsync}, or the unary
  * {@code Publish} when the window is 1) or, with {@link Path#NATS}, as Liftbridge envelopes
  * published straight to the partition subject with an ack inbox, the way Liftbridge's Go client
- * publishes to NATS. Reading uses {@code Subscribe}.
+ * publishes to NATS. Reading uses {@code Subscribe}, taking undecoded {@link MessageView}s in bursts
+ * ({@link Subscription#pollViews}): the reader needs only each offset and value.
  *
  * <p>Each publisher has its own client (so its own HTTP/2 or NATS connection), as separate
  * producer processes would. Clients come from the command's own connection path
@@ -123,8 +125,9 @@ final class LbTarget implements Target {
         opened.add(c);
         Subscription s = c.subscribe(stream, o);
         return new Reader() {
-            // Taken from the subscription in bursts (one hand-over per burst), served one by one.
-            private final java.util.ArrayList<Api.Message> burst = new java.util.ArrayList<>();
+            // Taken from the subscription in bursts (one hand-over per burst), served one by one,
+            // undecoded: only the offset and the value are read.
+            private final java.util.ArrayList<MessageView> burst = new java.util.ArrayList<>();
             private int next;
 
             @Override
@@ -132,12 +135,12 @@ final class LbTarget implements Target {
                 if (next == burst.size()) {
                     burst.clear();
                     next = 0;
-                    if (s.poll(burst, Math.max(1, window), t) == 0) {
+                    if (s.pollViews(burst, Math.max(1, window), t) == 0) {
                         return null;
                     }
                 }
-                Api.Message m = burst.get(next++);
-                return new Delivery(m.getOffset(), m.getValue().asReadOnlyByteBuffer());
+                MessageView m = burst.get(next++);
+                return new Delivery(m.offset(), m.valueBuffer());
             }
 
             @Override

@@ -35,6 +35,10 @@ import org.HdrHistogram.Histogram;
  */
 final class Workloads {
 
+    /** How long a reader waits per poll; constants, since a poll runs once per message. */
+    private static final Duration READ_POLL = Duration.ofMillis(100);
+    private static final Duration E2E_POLL = Duration.ofMillis(50);
+
     /** Ring of send times per publisher: enough for every publish outstanding within a timeout. */
     private static final int MAX_RING = 1 << 20;
 
@@ -211,7 +215,7 @@ final class Workloads {
                             if (deadline != 0 && System.nanoTime() - deadline >= 0) {
                                 break;
                             }
-                            Target.Delivery d = r.poll(Duration.ofMillis(100));
+                            Target.Delivery d = r.poll(READ_POLL);
                             if (d == null) {
                                 if (!r.ended() && System.nanoTime() - idleSince > s.timeout().toNanos()) {
                                     incomplete.set(true);
@@ -279,7 +283,7 @@ final class Workloads {
                 threads.add(Thread.ofPlatform().name("lb-bench-" + label + "-reader-" + p).start(() -> {
                     try {
                         while (!stop.get()) {
-                            Target.Delivery d = r.poll(Duration.ofMillis(50));
+                            Target.Delivery d = r.poll(E2E_POLL);
                             if (d == null) {
                                 continue;
                             }
