@@ -9,7 +9,7 @@ import java.util.logging.Logger;
  * held here so the level set on it is not lost to garbage collection. Separate from
  * {@link BaseCommand} so paths that never call a broker do not start java.util.logging.
  */
-final class GrpcLogging {
+public final class GrpcLogging {
 
     private static final Logger GRPC = Logger.getLogger("io.grpc");
 
@@ -17,7 +17,7 @@ final class GrpcLogging {
     }
 
     /** Warnings only, unless something (a test, a logging.properties) set a level already. */
-    static void quiet() {
+    public static void quiet() {
         if (GRPC.getLevel() == null) {
             GRPC.setLevel(Level.WARNING);
         }

@@ -167,6 +167,9 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            // A read that stops at --msgs cancels its subscription while the broker still sends:
+            // gRPC would log that at INFO on stderr.
+            lb.cli.GrpcLogging.quiet();
             PrintWriter err = spec.commandLine().getErr();
             PrintWriter out = spec.commandLine().getOut();
             String bad = validate();
