@@ -73,11 +73,11 @@ import java.util.stream.Stream;
  * </pre>
  * A batch is consecutive entries written with one write; there is no batch header, so every
  * entry is checked and recovered on its own, and a chunk of entries is what followers receive.
- * Unless {@code sync=none}, the active segment's {@code .log} continues with zeros (written
- * {@link #PREALLOCATE_BYTES} ahead whenever an append reaches past them: an fdatasync of an
- * append inside the file then has no size change to journal). Readers never reach them, and a
- * zero size field is no valid entry, so recovery stops there. Sealed segments and a cleanly
- * closed log have none.
+ * Unless {@code sync=none}, the active segment's {@code .log} continues with zeros, written
+ * whenever an append reaches past them (64 KiB the first time, doubling up to
+ * {@link #PREALLOCATE_BYTES}): an fdatasync of an append inside the file then has no size change
+ * to journal. Readers never reach them, and a zero size field is no valid entry, so recovery
+ * stops there. Sealed segments and a cleanly closed log have none.
  *
  * <h2>Crash-safe procedures</h2>
  * <b>Append</b>: (1) epoch cache updated if the batch starts a newer epoch — death here leaves
@@ -127,7 +127,7 @@ public final class CommitLog implements AutoCloseable {
     static final String DELETED = ".deleted";
     static final String CLEANED = ".cleaned";
     static final String SWAP = ".swap";
-    /** Zeros kept written ahead of the active segment's data when appends are fsynced. */
+    /** The most zeros written ahead of the active segment's data at once when appends are fsynced. */
     static final int PREALLOCATE_BYTES = 4 * 1024 * 1024;
     private static final System.Logger LOG = System.getLogger(CommitLog.class.getName());
 
@@ -507,8 +507,8 @@ public final class CommitLog implements AutoCloseable {
 
     /**
      * Makes {@code s} the segment appends go to. When appends are fsynced its file is kept
-     * {@link #PREALLOCATE_BYTES} ahead of the data with zeros (at most a segment's worth), so
-     * that those fsyncs journal no change of the file's size.
+     * ahead of the data with zeros (up to {@link #PREALLOCATE_BYTES} at a time, at most a
+     * segment's worth), so that those fsyncs journal no change of the file's size.
      */
     private void activate(Segment s) {
         if (settings.sync().kind() != SyncPolicy.Kind.NONE) {

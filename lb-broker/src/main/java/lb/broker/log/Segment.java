@@ -53,8 +53,12 @@ final class Segment {
     private int bytesSinceIndex;
     private volatile long firstWriteMs = -1;
     private volatile long lastWriteMs;
-    /** Zero-filled bytes kept ahead of the data; 0: none (the file ends with the data). */
+    /** The most zero-filled bytes written ahead of the data at once; 0: none (see preallocate). */
     private int preallocate;
+    /** The next zero fill: from {@link #FIRST_FILL} doubling up to {@link #preallocate}. */
+    private int nextFill;
+    /** An idle partition's file grows by this little; a busy one soon fills 4 MiB at a time. */
+    static final int FIRST_FILL = 64 * 1024;
     /** The file's length while active: size plus the zero-filled tail (writer only). */
     private long allocated;
     /** What zero-filling writes from (read-only; each write uses its own view). */
@@ -414,7 +418,8 @@ final class Segment {
         if (at > allocated) {
             allocated = at;
             if (preallocate > 0) {
-                zeroFill(at, at + preallocate);
+                zeroFill(at, at + nextFill);
+                nextFill = Math.min(preallocate, 2 * nextFill);
             }
         }
         int p = pos;
@@ -430,11 +435,14 @@ final class Segment {
     }
 
     /**
-     * Keeps {@code bytes} of zeros written ahead of the data from the next append that reaches
-     * past them on (0: none). Only for the active segment.
+     * From the next append that reaches past the file's end on, writes zeros after the data:
+     * {@link #FIRST_FILL} bytes the first time, twice as many each later time, at most
+     * {@code bytes} (0: none). So a partition that is rarely written costs little disk, and one
+     * written fast reaches the end of its zeros seldom. Only for the active segment.
      */
     void preallocate(int bytes) {
         preallocate = bytes;
+        nextFill = Math.min(bytes, FIRST_FILL);
     }
 
     private void zeroFill(long from, long to) throws IOException {

@@ -57,9 +57,9 @@ class PreallocationTest {
         try (CommitLog log = CommitLog.open(dir, fsynced(1 << 30))) {
             written = append(log, 0, 50);
             file = logFiles(dir).get(0);
-            // The first append went past the (empty) file: zeros were written after it; the
-            // later ones fell inside them.
-            assertEquals(RecordCodec.sizeOf(written.get(0)) + CommitLog.PREALLOCATE_BYTES,
+            // The first append went past the (empty) file: 64 KiB of zeros were written after
+            // it; the later ones fell inside them.
+            assertEquals(RecordCodec.sizeOf(written.get(0)) + Segment.FIRST_FILL,
                     Files.size(file), "the file runs the preallocation ahead of the data");
             assertEquals(written, readAll(log, 0, 1000));
             assertEquals(50, log.logEndOffset());
@@ -68,6 +68,33 @@ class PreallocationTest {
         try (CommitLog log = CommitLog.open(dir, fsynced(1 << 30))) {
             assertEquals(written, readAll(log, 0, 1000));
         }
+    }
+
+    @Test
+    void zeroFillsStartSmallAndDoubleUpToTheLimit() throws Exception {
+        List<Long> fills = new ArrayList<>();
+        try (CommitLog log = CommitLog.open(dir, fsynced(1 << 30))) {
+            byte[] value = new byte[1000];
+            long data = 0;
+            long fileSize = 0;
+            for (int batch = 0; batch < 120; batch++) {
+                List<LogRecord> records = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    records.add(LogRecord.of(1000 + i, 1, null, value, java.util.Map.of(), "s", ""));
+                }
+                log.append(records);
+                data += RecordCodec.sizeOf(records);
+                long now = Files.size(logFiles(dir).get(0));
+                if (now != fileSize) {
+                    fills.add(now - data); // zeros written after this append's data
+                    fileSize = now;
+                }
+            }
+        }
+        int k = 64 * 1024;
+        int m = CommitLog.PREALLOCATE_BYTES;
+        assertEquals(List.of((long) k, 2L * k, 4L * k, 8L * k, 16L * k, 32L * k, (long) m, (long) m),
+                fills.subList(0, 8), "a fill after each append that ran past the zeros: " + fills);
     }
 
     @Test
