@@ -213,6 +213,9 @@ final class HelpTopics {
                 field("seconds", "number", "measured time"),
                 field("msgs_per_sec", "number", "messages per second"),
                 field("mb_per_sec", "number", "value megabytes (10^6 bytes) per second"),
+                field("client_cpu_us_per_msg", "number", "CPU time of the bench process per message "
+                    + "(user + system, every thread, JIT and GC included) over the measured run; -1 when "
+                    + "the JVM does not tell"),
                 field("latency_us", "object", "latency in microseconds; empty when none was measured"),
                 field("latency_us.STAT", "number", "min, avg, stddev, p50, p90, p95, p99, p99.9, p99.99, max"),
                 field("latency_from_scheduled_send", "boolean", "true with --rate: latency counts from the "

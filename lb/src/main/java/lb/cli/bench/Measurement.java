@@ -35,6 +35,8 @@ final class Measurement {
     private final AtomicLong lastEventNs = new AtomicLong();
     private volatile String firstError;
     volatile long startNs;
+    /** CPU time of this process at {@link #start()}, nanoseconds; -1 when the JVM does not tell. */
+    volatile long startCpuNs = -1;
     /** Messages sent (pub, e2e, rtt) or read (sub); set at the end of the phase. */
     volatile long sent;
     /** Offsets skipped by a catch-up read; set at the end of the phase. */
@@ -65,8 +67,23 @@ final class Measurement {
     }
 
     void start() {
+        startCpuNs = processCpuNs();
         startNs = System.nanoTime();
         lastEventNs.set(startNs);
+    }
+
+    /**
+     * CPU time (user + system, every thread: the workload's, the transport's, JIT and GC) this
+     * process used since {@link #start()}, in nanoseconds; -1 when the JVM does not tell.
+     */
+    long cpuNs() {
+        long now = processCpuNs();
+        return now < 0 || startCpuNs < 0 ? -1 : now - startCpuNs;
+    }
+
+    private static long processCpuNs() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
     }
 
     /**

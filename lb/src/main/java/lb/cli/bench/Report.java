@@ -56,6 +56,8 @@ final class Report {
         f.put("seconds", round(seconds, 3));
         f.put("msgs_per_sec", round(count / seconds, 1));
         f.put("mb_per_sec", round(m.bytes() / seconds / 1e6, 2));
+        long cpu = m.cpuNs();
+        f.put("client_cpu_us_per_msg", cpu < 0 || count == 0 ? -1.0 : round(cpu / 1000.0 / count, 2));
         Histogram h = m.total();
         Map<String, Object> lat = new LinkedHashMap<>();
         if (h.getTotalCount() > 0) {
@@ -144,6 +146,10 @@ final class Report {
                     ms(lat.get("p50")), ms(lat.get("p95")), ms(lat.get("p99")), ms(lat.get("p99.9"))));
         }
         b.append(".\n");
+        double cpu = (Double) fields.get("client_cpu_us_per_msg");
+        if (cpu >= 0) {
+            b.append(String.format(Locale.ROOT, "Client CPU: %.2f µs per message (this process, all threads).%n", cpu));
+        }
         if (!lat.isEmpty()) {
             b.append(String.format("%nLatency (µs)%s:%n", (Boolean) fields.get("latency_from_scheduled_send")
                     ? ", from the scheduled send time (no coordinated omission)" : ""));

@@ -85,6 +85,9 @@ class BenchCommandTest {
         assertEquals(2000, j.get("messages").asLong());
         assertTrue(j.get("complete").asBoolean());
         assertTrue(j.get("latency_us").get("p99").asDouble() > 0);
+        double cpu = j.get("client_cpu_us_per_msg").asDouble();
+        // Sending, acking and checking a message cannot be free, nor take a CPU-second here.
+        assertTrue(cpu > 0 && cpu < 1_000_000, j.toString());
 
         Run n = bench("pub", "s1", "-s", server(), "--path", "nats", "--nats", "nats://127.0.0.1:" + natsPort,
                 "--msgs", "1000", "--window", "20", "--json", "--no-progress");
@@ -118,6 +121,8 @@ class BenchCommandTest {
         assertEquals(0, a.exit(), a.err());
         assertTrue(a.out().contains("2000 records sent"), a.out());
         assertTrue(a.out().contains("Completeness: all 2000 acknowledged"), a.out());
+        assertTrue(a.out().matches("(?s).*\nClient CPU: \\d+\\.\\d\\d µs per message \\(this process, all threads\\)\\.\n.*"),
+                a.out());
         List<String> lines = Files.readAllLines(csv);
         assertEquals(2, lines.size());
         assertTrue(lines.get(0).startsWith("workload,target,"));
