@@ -154,7 +154,7 @@ function __lb_valued
             return 0
         case 'cluster info/--format' 'cluster info/-s' 'cluster info/--servers' 'cluster info/--timeout' 'cluster info/--context' 'cluster info/--tls-ca' 'cluster info/--tls-cert' 'cluster info/--tls-key' 'cluster info/--color'
             return 0
-        case 'cluster health/--interval' 'cluster health/-s' 'cluster health/--servers' 'cluster health/--timeout' 'cluster health/--context' 'cluster health/--tls-ca' 'cluster health/--tls-cert' 'cluster health/--tls-key' 'cluster health/--color'
+        case 'cluster health/--interval' 'cluster health/--format' 'cluster health/-s' 'cluster health/--servers' 'cluster health/--timeout' 'cluster health/--context' 'cluster health/--tls-ca' 'cluster health/--tls-cert' 'cluster health/--tls-key' 'cluster health/--color'
             return 0
         case 'stream/-s' 'stream/--servers' 'stream/--timeout' 'stream/--context' 'stream/--tls-ca' 'stream/--tls-cert' 'stream/--tls-key' 'stream/--color'
             return 0
@@ -198,7 +198,7 @@ function __lb_valued
             return 0
         case 'activity/-s' 'activity/--servers' 'activity/--timeout' 'activity/--context' 'activity/--tls-ca' 'activity/--tls-cert' 'activity/--tls-key' 'activity/--color'
             return 0
-        case 'activity tail/--to' 'activity tail/-s' 'activity tail/--servers' 'activity tail/--timeout' 'activity tail/--context' 'activity tail/--tls-ca' 'activity tail/--tls-cert' 'activity tail/--tls-key' 'activity tail/--color'
+        case 'activity tail/--to' 'activity tail/--format' 'activity tail/-s' 'activity tail/--servers' 'activity tail/--timeout' 'activity tail/--context' 'activity tail/--tls-ca' 'activity tail/--tls-cert' 'activity tail/--tls-key' 'activity tail/--color'
             return 0
         case 'context/-s' 'context/--servers' 'context/--timeout' 'context/--context' 'context/--tls-ca' 'context/--tls-cert' 'context/--tls-key' 'context/--color'
             return 0
@@ -238,7 +238,7 @@ function __lb_valued
             return 0
         case 'docs man/--dir' 'docs man/-s' 'docs man/--servers' 'docs man/--timeout' 'docs man/--context' 'docs man/--tls-ca' 'docs man/--tls-cert' 'docs man/--tls-key' 'docs man/--color'
             return 0
-        case 'version/-s' 'version/--servers' 'version/--timeout' 'version/--context' 'version/--tls-ca' 'version/--tls-cert' 'version/--tls-key' 'version/--color'
+        case 'version/--format' 'version/-s' 'version/--servers' 'version/--timeout' 'version/--context' 'version/--tls-ca' 'version/--tls-cert' 'version/--tls-key' 'version/--color'
             return 0
         case 'help/-s' 'help/--servers' 'help/--timeout' 'help/--context' 'help/--tls-ca' 'help/--tls-cert' 'help/--tls-key' 'help/--color'
             return 0
@@ -510,7 +510,8 @@ complete -c lb -n '__lb_at \'cluster health\'' -s w -l watch -d 'Check every --i
 complete -c lb -n '__lb_at \'cluster health\'' -l exit-when-healthy -d 'With --watch: exit 0 as soon as the cluster is healthy.'
 complete -c lb -n '__lb_at \'cluster health\'' -l interval -r -d 'Time between checks with --watch (default 1s).'
 complete -c lb -n '__lb_at \'cluster health\'' -l check -d 'Nagios-style exit codes.'
-complete -c lb -n '__lb_at \'cluster health\'' -l json -d 'Print the verdict as JSON.'
+complete -c lb -n '__lb_at \'cluster health\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text, or $LB_FORMAT when it names one of these.'
+complete -c lb -n '__lb_at \'cluster health\'' -l json -d 'Same as --format json.'
 complete -c lb -n '__lb_at \'cluster health\'' -s h -l help -d 'Show this help message and exit.'
 complete -c lb -n '__lb_at \'cluster health\'' -s V -l version -d 'Print version information and exit.'
 complete -c lb -n '__lb_at \'cluster health\'' -s s -l servers -r -d 'Brokers to contact (env LB_SERVERS; default: context, then 127.0.0.1:9292).'
@@ -1013,7 +1014,8 @@ complete -c lb -n '__lb_at \'activity\'' -l no-color -d 'Same as --color never.'
 
 # lb activity tail
 complete -c lb -n '__lb_at \'activity tail\'' -l to -r -d 'Stop position (end, N or @TIME).'
-complete -c lb -n '__lb_at \'activity tail\'' -l json -d 'One JSON object per line.'
+complete -c lb -n '__lb_at \'activity tail\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text, or $LB_FORMAT when it names one of these.'
+complete -c lb -n '__lb_at \'activity tail\'' -l json -d 'Same as --format json.'
 complete -c lb -n '__lb_at \'activity tail\'' -s h -l help -d 'Show this help message and exit.'
 complete -c lb -n '__lb_at \'activity tail\'' -s V -l version -d 'Print version information and exit.'
 complete -c lb -n '__lb_at \'activity tail\'' -s s -l servers -r -d 'Brokers to contact (env LB_SERVERS; default: context, then 127.0.0.1:9292).'
@@ -1443,7 +1445,8 @@ complete -c lb -n '__lb_at \'docs man\'' -l color -r -d 'Colour on a terminal: a
 complete -c lb -n '__lb_at \'docs man\'' -l no-color -d 'Same as --color never.'
 
 # lb version
-complete -c lb -n '__lb_at \'version\'' -l json -d 'Print as a JSON object.'
+complete -c lb -n '__lb_at \'version\'' -l format -x -a 'text wide json yaml help' -d 'text, wide (more columns), json, yaml, or help (what the JSON fields mean); default text, or $LB_FORMAT when it names one of these.'
+complete -c lb -n '__lb_at \'version\'' -l json -d 'Same as --format json.'
 complete -c lb -n '__lb_at \'version\'' -s h -l help -d 'Show this help message and exit.'
 complete -c lb -n '__lb_at \'version\'' -s V -l version -d 'Print version information and exit.'
 complete -c lb -n '__lb_at \'version\'' -s s -l servers -r -d 'Brokers to contact (env LB_SERVERS; default: context, then 127.0.0.1:9292).'

@@ -10,6 +10,7 @@ import lb.cli.position.PositionParser;
 import lb.cli.position.Range;
 import lb.cli.position.Stop;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.node.ObjectNode;
@@ -27,8 +28,8 @@ final class ActivityCommand {
         String from = "end";
         @Option(names = "--to", paramLabel = "POS", description = "Stop position (end, N or @TIME).")
         String to;
-        @Option(names = "--json", description = "One JSON object per line.")
-        boolean json;
+        @Mixin
+        Output output;
 
         @Override
         int execute() throws Exception {
@@ -82,10 +83,10 @@ final class ActivityCommand {
                 op = "UNDECODABLE";
                 detail = ex.getMessage();
             }
-            if (json) {
+            if (output.structured()) { // one JSON line or YAML document per event
                 ObjectNode o = Output.object().put("offset", m.getOffset()).put("time", time).put("id", id)
                         .put("op", op).put("detail", detail);
-                io().out.println(Output.json().writeValueAsString(o));
+                io().out.print(output.item(o));
             } else {
                 io().out.printf("%d  %s  %-20s %s%n", m.getOffset(), time, op, detail);
             }

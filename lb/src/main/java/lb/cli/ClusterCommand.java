@@ -88,8 +88,8 @@ final class ClusterCommand {
         Duration interval = Duration.ofSeconds(1);
         @Option(names = "--check", description = "Nagios-style exit codes.")
         boolean check;
-        @Option(names = "--json", description = "Print the verdict as JSON.")
-        boolean json;
+        @Mixin
+        Output output;
 
         Verdict verdict() {
             try {
@@ -114,7 +114,7 @@ final class ClusterCommand {
         }
 
         void print(Verdict v) {
-            if (json) {
+            if (output.structured()) {
                 ObjectNode o = Output.object().put("healthy", v.healthy()).put("reachable", v.reachable())
                         .put("brokers", v.brokers()).put("partitions", v.partitions())
                         .put("leaderless", v.leaderless()).put("under_replicated", v.underReplicated())
@@ -122,7 +122,11 @@ final class ClusterCommand {
                 if (v.error() != null) {
                     o.put("error", v.error());
                 }
-                out().println(Output.json().writeValueAsString(o));
+                if (watch) {
+                    out().print(output.item(o)); // one JSON line or YAML document per check
+                } else {
+                    output.print(out(), o);
+                }
             } else {
                 out().println((watch ? Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "  " : "")
                         + v.line());
@@ -154,7 +158,7 @@ final class ClusterCommand {
                         return ExitCodes.INTERRUPTED;
                     }
                     v = verdict();
-                    if (!v.line().equals(last) || json) {
+                    if (!v.line().equals(last) || output.structured()) {
                         print(v);
                         last = v.line();
                     }

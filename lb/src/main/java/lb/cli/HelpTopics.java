@@ -103,6 +103,36 @@ final class HelpTopics {
                 field("partitions", "integer", "number of partitions of all streams")),
             List.of());
 
+    static final Schema CLUSTER_HEALTH = new Schema("lb cluster health: one object (--watch: a JSON line "
+            + "or YAML document per check)", false, List.of(),
+            List.of(field("healthy", "boolean", "reachable, every partition led, every ISR full"),
+                field("reachable", "boolean", "whether a broker answered"),
+                field("brokers", "integer", "brokers in the cluster (0 when unreachable)"),
+                field("partitions", "integer", "partitions of all streams"),
+                field("leaderless", "integer", "partitions without a leader"),
+                field("under_replicated", "integer", "partitions whose ISR is smaller than their replicas"),
+                field("time", "string", "when the check ran (ISO-8601, UTC)"),
+                field("error", "string", "why no broker answered (only when unreachable)")),
+            List.of());
+
+    static final Schema ACTIVITY_TAIL = new Schema("lb activity tail: one JSON line or YAML document per "
+            + "event", false, List.of(),
+            List.of(field("offset", "integer", "offset in the __activity stream"),
+                field("time", "string", "when the broker stored the event (ISO-8601, UTC)"),
+                field("id", "integer", "event id; -1 when the event could not be decoded"),
+                field("op", "string", "operation, e.g. CREATE_STREAM; UNDECODABLE when it could not be "
+                    + "decoded"),
+                field("detail", "string", "the event's other fields in protobuf text format (or why it "
+                    + "could not be decoded)")),
+            List.of());
+
+    static final Schema VERSION = new Schema("lb version: one object", false, List.of(),
+            List.of(field("version", "string", "lb's version"),
+                field("commit", "string", "git commit of the build, or unknown"),
+                field("built", "string", "build time (ISO-8601, UTC)"),
+                field("java", "string", "version of the running Java")),
+            List.of());
+
     private static List<Schema.Field> cursorFields(String offsetMeaning) {
         return List.of(field("id", "string", "cursor id"),
                 field("stream", "string", "stream the cursor is on"),
@@ -245,6 +275,9 @@ final class HelpTopics {
             Map.entry("stream describe", List.of(STREAM_DESCRIBE)),
             Map.entry("stream offsets", List.of(STREAM_OFFSETS)),
             Map.entry("cluster info", List.of(CLUSTER_INFO)),
+            Map.entry("cluster health", List.of(CLUSTER_HEALTH)),
+            Map.entry("activity tail", List.of(ACTIVITY_TAIL)),
+            Map.entry("version", List.of(VERSION)),
             Map.entry("cursor get", List.of(CURSOR_GET)),
             Map.entry("cursor list", List.of(CURSOR_LIST)),
             Map.entry("broker config print", List.of(BROKER_CONFIG_PRINT)),
@@ -261,8 +294,9 @@ final class HelpTopics {
 
     /** The order the other commands' shapes appear in {@code lb help formats}. */
     private static final List<Schema> OTHERS = List.of(STREAM_LIST, STREAM_DESCRIBE, STREAM_OFFSETS, CLUSTER_INFO,
-            CURSOR_GET, CURSOR_LIST, BROKER_CONFIG_PRINT, BROKER_CONFIG_VALIDATE, CONTEXT_LIST, CONTEXT_SHOW,
-            CONTEXT_SHOW_RESOLVED, GROUP_LIST, GROUP_DESCRIBE, GROUP_SEEK, BENCH);
+            CLUSTER_HEALTH, CURSOR_GET, CURSOR_LIST, BROKER_CONFIG_PRINT, BROKER_CONFIG_VALIDATE, CONTEXT_LIST,
+            CONTEXT_SHOW, CONTEXT_SHOW_RESOLVED, GROUP_LIST, GROUP_DESCRIBE, GROUP_SEEK, ACTIVITY_TAIL, BENCH,
+            VERSION);
 
     private static final String MESSAGE_FORMATS = """
             MESSAGE FORMATS (lb tail, lb replay, lb get: -f/--format)

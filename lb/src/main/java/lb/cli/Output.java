@@ -90,6 +90,15 @@ public final class Output {
         }
     }
 
+    /**
+     * The text of one item of a stream of them (a command that runs until Ctrl-C, or watches):
+     * JSON as one compact line (JSON Lines), YAML as one document; ends with a newline.
+     */
+    String item(Object node) {
+        return yaml() ? "---\n" + YamlHolder.YAML.writeValueAsString(node)
+                : json().writeValueAsString(node) + System.lineSeparator();
+    }
+
     static ObjectNode object() {
         return json().createObjectNode();
     }

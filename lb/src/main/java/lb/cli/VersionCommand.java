@@ -2,11 +2,11 @@ package lb.cli;
 
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code lb version [--json]}: the version, commit, build time and runtime. */
+/** {@code lb version [--format json|yaml]}: the version, commit, build time and runtime. */
 @Command(name = "version", description = "Print the version, commit and build time.",
         mixinStandardHelpOptions = true)
 final class VersionCommand implements Runnable {
@@ -14,16 +14,16 @@ final class VersionCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--json", description = "Print as a JSON object.")
-    boolean json;
+    @Mixin
+    Output output;
 
     @Override
     public void run() {
         BuildInfo info = BuildInfo.load();
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.printf("{\"version\":\"%s\",\"commit\":\"%s\",\"built\":\"%s\",\"java\":\"%s\"}%n",
-                    info.version(), info.commit(), info.built(), Runtime.version());
+        if (output.structured()) {
+            output.print(out, Output.object().put("version", info.version()).put("commit", info.commit())
+                    .put("built", info.built()).put("java", Runtime.version().toString()));
         } else {
             out.println(info.line());
         }

@@ -88,9 +88,40 @@ class SchemaEndToEndTest extends BrokerCliTest {
     }
 
     @Test
+    void healthVersionAndActivity() {
+        JsonNode health = check(HelpTopics.CLUSTER_HEALTH, "cluster", "health");
+        assertTrue(health.path("healthy").asBoolean(), health.toString());
+        JsonNode version = check(HelpTopics.VERSION, "version");
+        assertEquals(BuildInfo.load().version(), version.path("version").asString());
+        // A stream of events: one JSON object per line; YAML: one document per event.
+        String lines = ok(h.run("activity", "tail", "earliest", "--to", "end", "--format", "json")).out();
+        assertTrue(lines.lines().count() >= 1, lines);
+        List<JsonNode> events = new java.util.ArrayList<>();
+        for (String line : lines.lines().toList()) {
+            JsonNode e = JSON.readTree(line);
+            assertEquals(List.of(), HelpTopics.ACTIVITY_TAIL.undocumented(e), line);
+            events.add(e);
+        }
+        assertTrue(events.stream().anyMatch(e -> e.path("op").asString().equals("CREATE_STREAM")), lines);
+        String yaml = ok(h.run("activity", "tail", "earliest", "--to", "end", "--format", "yaml")).out();
+        List<JsonNode> docs = new java.util.ArrayList<>();
+        try (var parser = YAMLMapper.builder().build().readerFor(JsonNode.class).<JsonNode>readValues(yaml)) {
+            while (parser.hasNextValue()) {
+                docs.add(parser.nextValue());
+            }
+        }
+        assertEquals(events.subList(0, Math.min(events.size(), docs.size())), docs.subList(0,
+                Math.min(events.size(), docs.size())), yaml);
+        assertTrue(docs.size() >= events.size(), "every event again (maybe more by now): " + yaml);
+        // --format is what LB_FORMAT sets: a single check prints one (pretty) object.
+        assertEquals(health.path("brokers"), JSON.readTree(ok(h.run("cluster", "health", "--format", "json")).out())
+                .path("brokers"));
+    }
+
+    @Test
     void yamlIsTheSameTree() {
         for (List<String> cmd : List.of(List.of("stream", "describe", "sch"), List.of("cluster", "info"),
-                List.of("stream", "list"))) {
+                List.of("stream", "list"), List.of("version"))) {
             JsonNode json = JSON.readTree(ok(h.run(concat(cmd, "--format", "json"))).out());
             JsonNode yaml = YAMLMapper.builder().build().readTree(ok(h.run(concat(cmd, "--format", "yaml"))).out());
             assertEquals(json, yaml, cmd.toString());
