@@ -3,10 +3,6 @@ package lb.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -28,12 +24,7 @@ class BrokerConfigCommandTest {
     Result run(String... args) {
         env.putIfAbsent("HOME", dir.resolve("home").toString());
         env.putIfAbsent("XDG_DATA_HOME", dir.resolve("data").toString());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Io io = new Io(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), false, false, false, env);
-        int code = Main.run(io, args);
-        return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+        return CliHarness.run(env, new byte[0], false, args);
     }
 
     static Result ok(Result r) {

@@ -79,9 +79,19 @@ final class CliHarness implements AutoCloseable {
 
     /** Runs with fresh captured streams. */
     Result exec(byte[] stdin, String... args) {
+        return run(env, stdin, false, args);
+    }
+
+    /**
+     * Runs {@code lb args} in this JVM (Main.run) with {@code env} as its environment, stdin
+     * from {@code stdin}, stdout and stderr captured, and every stream a terminal or none; what
+     * the CLI tests without a broker of their own use too.
+     */
+    static Result run(Map<String, String> env, byte[] stdin, boolean tty, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Io io = io(stdin, out, err);
+        Io io = new Io(new ByteArrayInputStream(stdin), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), tty, tty, tty, env);
         int code = Main.run(io, args);
         io.out.flush();
         return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));

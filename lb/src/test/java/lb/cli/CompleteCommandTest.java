@@ -187,12 +187,6 @@ class CompleteCommandTest extends BrokerCliTest {
     }
 
     static CliHarness.Result run(Map<String, String> env, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Io io = new Io(java.io.InputStream.nullInputStream(), new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
-                new java.io.PrintStream(err, true, StandardCharsets.UTF_8), false, false, false, env);
-        int code = Main.run(io, args);
-        io.out.flush();
-        return new CliHarness.Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+        return CliHarness.run(env, new byte[0], false, args);
     }
 }

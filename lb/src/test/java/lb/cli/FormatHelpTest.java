@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +23,9 @@ class FormatHelpTest {
     }
 
     static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Io io = new Io(java.io.InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), false, false, false,
-                Map.of("HOME", "/nonexistent", "LB_SERVERS", "127.0.0.1:" + closedPort(), "LB_TIMEOUT", "300ms"));
-        int code = Main.run(io, args);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        CliHarness.Result r = CliHarness.run(Map.of("HOME", "/nonexistent", "LB_SERVERS", "127.0.0.1:" + closedPort(),
+                "LB_TIMEOUT", "300ms"), new byte[0], false, args);
+        return new Run(r.code(), r.out(), r.err());
     }
 
     static int closedPort() {

@@ -96,12 +96,6 @@ class GeneratedFilesTest {
     }
 
     static CliHarness.Result run(Path tmp, String... args) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        Io io = new Io(java.io.InputStream.nullInputStream(), new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
-                new java.io.PrintStream(err, true, StandardCharsets.UTF_8), false, false, false,
-                Map.of("HOME", tmp.toString()));
-        int code = Main.run(io, args);
-        return new CliHarness.Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+        return CliHarness.run(Map.of("HOME", tmp.toString()), new byte[0], false, args);
     }
 }
