@@ -234,21 +234,14 @@ public final class PartitionReader implements AutoCloseable {
             out.tag(8, 2).bytes(a, c.position(Field.REPLY), replyLen);
         }
         for (int i = 0; i < headers; i++) {
-            int nameLen = c.headerNameLength(i);
-            int vLen = Math.max(0, c.headerValueLength(i));
-            out.tag(9, 2).varint64(entrySize(nameLen, vLen));
-            out.tag(1, 2).bytes(a, c.headerNamePosition(i), nameLen);
-            out.tag(2, 2).bytes(a, c.headerValuePosition(i), vLen);
+            out.header(a, c.headerNamePosition(i), c.headerNameLength(i),
+                    a, c.headerValuePosition(i), Math.max(0, c.headerValueLength(i)));
         }
         if (!storedSubject) {
-            out.tag(9, 2).varint64(entrySize(SUBJECT_UTF8.length, subjectLen));
-            out.tag(1, 2).bytes(SUBJECT_UTF8, 0, SUBJECT_UTF8.length);
-            out.tag(2, 2).bytes(a, c.position(Field.SUBJECT), subjectLen);
+            out.header(SUBJECT_UTF8, 0, SUBJECT_UTF8.length, a, c.position(Field.SUBJECT), subjectLen);
         }
         if (!storedReply) {
-            out.tag(9, 2).varint64(entrySize(REPLY_UTF8.length, replyLen));
-            out.tag(1, 2).bytes(REPLY_UTF8, 0, REPLY_UTF8.length);
-            out.tag(2, 2).bytes(a, c.position(Field.REPLY), replyLen);
+            out.header(REPLY_UTF8, 0, REPLY_UTF8.length, a, c.position(Field.REPLY), replyLen);
         }
         return out.done();
     }
@@ -291,6 +284,13 @@ public final class PartitionReader implements AutoCloseable {
             }
             b[p++] = (byte) v;
             return this;
+        }
+
+        /** A headers map entry (field 9): {1: name, 2: value}, both always written. */
+        void header(byte[] names, int namePos, int nameLen, byte[] values, int valuePos, int valueLen) {
+            tag(9, 2).varint64(entrySize(nameLen, valueLen));
+            tag(1, 2).bytes(names, namePos, nameLen);
+            tag(2, 2).bytes(values, valuePos, valueLen);
         }
 
         ProtoOut bytes(byte[] src, int off, int len) {

@@ -5,7 +5,6 @@ import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -269,25 +268,10 @@ final class PartitionWriter {
 
     /** An in-process publish: what its envelope would have become. */
     private Incoming incoming(LocalPublish p, long nowNs) {
-        Map<String, byte[]> headers = copy(p.headers());
+        Map<String, byte[]> headers = PublishEnvelope.storedHeaders(p.headers());
         return new Incoming(record(nowNs, p.key().isEmpty() ? null : p.key().toByteArray(), p.value().toByteArray(),
                 headers, p.subject(), "", p.ackInbox(), p.correlationId(), p.ackPolicy()),
                 p.envelopeSize(), p.expectedOffset(), p);
-    }
-
-    private static Map<String, byte[]> copy(Map<String, com.google.protobuf.ByteString> headers) {
-        if (headers.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, byte[]> out = new HashMap<>(headers.size() * 2);
-        headers.forEach((k, v) -> {
-            // The broker's own "subject" and "reply" replace a publisher's headers of those
-            // names (as upstream overwrites them); the reader adds them from the record's fields.
-            if (!k.equals("subject") && !k.equals("reply")) {
-                out.put(k, v.toByteArray());
-            }
-        });
-        return out;
     }
 
     private LogRecord record(long nowNs, byte[] key, byte[] value, Map<String, byte[]> headers, String subject,

@@ -97,11 +97,7 @@ final class PublishEnvelope {
         PublishEnvelope e = new PublishEnvelope();
         e.key = m.getKey().toByteArray();
         e.value = m.getValue().toByteArray();
-        Map<String, byte[]> h = new HashMap<>();
-        m.getHeadersMap().forEach((k, v) -> h.put(k, v.toByteArray()));
-        h.remove("subject");
-        h.remove("reply");
-        e.headers = h.isEmpty() ? Map.of() : h;
+        e.headers = storedHeaders(m.getHeadersMap());
         e.ackInbox = m.getAckInbox();
         e.correlationId = m.getCorrelationId();
         e.ackPolicy = m.getAckPolicyValue();
@@ -141,10 +137,8 @@ final class PublishEnvelope {
                 throw strayEndGroup();
             }
         }
-        if (h != null) {
-            h.remove("subject");
-            h.remove("reply");
-            headers = h.isEmpty() ? Map.of() : h;
+        if (h != null && !h.isEmpty()) {
+            headers = h;
         }
     }
 
@@ -168,6 +162,31 @@ final class PublishEnvelope {
         }
         in.checkLastTagWas(0);
         in.popLimit(limit);
-        h.put(name, value);
+        if (!setByBroker(name)) {
+            h.put(name, value);
+        }
+    }
+
+    /**
+     * Whether the broker sets a header of this name on every message itself ("subject",
+     * "reply": the reader adds them from the record's fields, as upstream overwrites them), so
+     * that a publisher's header of that name is not stored.
+     */
+    static boolean setByBroker(String name) {
+        return name.equals("subject") || name.equals("reply");
+    }
+
+    /** A publisher's headers as a record keeps them: values copied, without {@link #setByBroker} names. */
+    static Map<String, byte[]> storedHeaders(Map<String, com.google.protobuf.ByteString> headers) {
+        if (headers.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, byte[]> out = new HashMap<>(headers.size() * 2);
+        headers.forEach((k, v) -> {
+            if (!setByBroker(k)) {
+                out.put(k, v.toByteArray());
+            }
+        });
+        return out.isEmpty() ? Map.of() : out;
     }
 }
