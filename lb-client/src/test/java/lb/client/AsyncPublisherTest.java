@@ -60,47 +60,62 @@ class AsyncPublisherTest {
     }
 
     private String start() throws Exception {
+        return startPublishAsync(o -> {
+            List<Api.PublishRequest> held = new ArrayList<>();
+            return r -> {
+                ids.add(r.getCorrelationId());
+                values.add(r.getValue());
+                String v = r.getValue().toStringUtf8();
+                if (r.getAckPolicy() == Api.AckPolicy.NONE) {
+                    return;
+                }
+                if (r.getValue().size() > 1000) {
+                    o.onNext(ack(r, r.getValue().size()));
+                    return;
+                }
+                switch (v) {
+                    case "hold" -> held.add(r);
+                    case "release" -> {
+                        for (int i = 0; i < held.size(); i++) {
+                            o.onNext(ack(held.get(i), 1000 + i));
+                        }
+                        held.clear();
+                        o.onNext(ack(r, 999));
+                    }
+                    case "err" -> o.onNext(Api.PublishResponse.newBuilder()
+                            .setCorrelationId(r.getCorrelationId())
+                            .setAsyncError(Api.PublishAsyncError.newBuilder()
+                                    .setCode(Api.PublishAsyncError.Code.READONLY)
+                                    .setMessage("readonly partition: 0"))
+                            .build());
+                    case "drop" -> {
+                    }
+                    case "dup" -> {
+                        o.onNext(ack(r, 7));
+                        o.onNext(ack(r, 8));
+                    }
+                    default -> o.onNext(ack(r, Long.parseLong(v)));
+                }
+            };
+        });
+    }
+
+    /**
+     * Starts {@link #server} answering PublishAsync: each call's requests go to the handler
+     * {@code perCall} makes for that call's response stream (so state such as held requests is
+     * per call); the call completes when the client's side does. Returns its address.
+     */
+    private String startPublishAsync(java.util.function.Function<StreamObserver<Api.PublishResponse>,
+            java.util.function.Consumer<Api.PublishRequest>> perCall) throws Exception {
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(new APIGrpc.APIImplBase() {
                     @Override
                     public StreamObserver<Api.PublishRequest> publishAsync(StreamObserver<Api.PublishResponse> o) {
-                        List<Api.PublishRequest> held = new ArrayList<>();
+                        java.util.function.Consumer<Api.PublishRequest> handler = perCall.apply(o);
                         return new StreamObserver<>() {
                             @Override
                             public void onNext(Api.PublishRequest r) {
-                                ids.add(r.getCorrelationId());
-                                values.add(r.getValue());
-                                String v = r.getValue().toStringUtf8();
-                                if (r.getAckPolicy() == Api.AckPolicy.NONE) {
-                                    return;
-                                }
-                                if (r.getValue().size() > 1000) {
-                                    o.onNext(ack(r, r.getValue().size()));
-                                    return;
-                                }
-                                switch (v) {
-                                    case "hold" -> held.add(r);
-                                    case "release" -> {
-                                        for (int i = 0; i < held.size(); i++) {
-                                            o.onNext(ack(held.get(i), 1000 + i));
-                                        }
-                                        held.clear();
-                                        o.onNext(ack(r, 999));
-                                    }
-                                    case "err" -> o.onNext(Api.PublishResponse.newBuilder()
-                                            .setCorrelationId(r.getCorrelationId())
-                                            .setAsyncError(Api.PublishAsyncError.newBuilder()
-                                                    .setCode(Api.PublishAsyncError.Code.READONLY)
-                                                    .setMessage("readonly partition: 0"))
-                                            .build());
-                                    case "drop" -> {
-                                    }
-                                    case "dup" -> {
-                                        o.onNext(ack(r, 7));
-                                        o.onNext(ack(r, 8));
-                                    }
-                                    default -> o.onNext(ack(r, Long.parseLong(v)));
-                                }
+                                handler.accept(r);
                             }
 
                             @Override
@@ -300,47 +315,31 @@ class AsyncPublisherTest {
      */
     @Test
     void concurrentPublishersGetExactlyTheirOwnOutcome() throws Exception {
-        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(new APIGrpc.APIImplBase() {
-                    @Override
-                    public StreamObserver<Api.PublishRequest> publishAsync(StreamObserver<Api.PublishResponse> o) {
-                        List<Api.PublishRequest> held = new ArrayList<>();
-                        return new StreamObserver<>() {
-                            @Override
-                            public void onNext(Api.PublishRequest r) {
-                                long v = Long.parseLong(r.getValue().toStringUtf8());
-                                if (v % 97 == 0) {
-                                    return;
-                                }
-                                if (v % 7 == 0) {
-                                    held.add(r);
-                                    if (held.size() == 3) {
-                                        for (int i = held.size() - 1; i >= 0; i--) {
-                                            Api.PublishRequest h = held.get(i);
-                                            o.onNext(ack(h, Long.parseLong(h.getValue().toStringUtf8())));
-                                        }
-                                        held.clear();
-                                    }
-                                    return;
-                                }
-                                o.onNext(ack(r, v));
-                                if (v % 11 == 0) {
-                                    o.onNext(ack(r, -v)); // a second ack must be ignored
-                                }
-                            }
-
-                            @Override
-                            public void onError(Throwable t) {
-                            }
-
-                            @Override
-                            public void onCompleted() {
-                                o.onCompleted();
-                            }
-                        };
+        String address = startPublishAsync(o -> {
+            List<Api.PublishRequest> held = new ArrayList<>();
+            return r -> {
+                long v = Long.parseLong(r.getValue().toStringUtf8());
+                if (v % 97 == 0) {
+                    return;
+                }
+                if (v % 7 == 0) {
+                    held.add(r);
+                    if (held.size() == 3) {
+                        for (int i = held.size() - 1; i >= 0; i--) {
+                            Api.PublishRequest h = held.get(i);
+                            o.onNext(ack(h, Long.parseLong(h.getValue().toStringUtf8())));
+                        }
+                        held.clear();
                     }
-                }).build().start();
-        client = LiftbridgeClient.builder().seeds("127.0.0.1:" + server.getPort()).maxInFlight(16)
+                    return;
+                }
+                o.onNext(ack(r, v));
+                if (v % 11 == 0) {
+                    o.onNext(ack(r, -v)); // a second ack must be ignored
+                }
+            };
+        });
+        client = LiftbridgeClient.builder().seeds(address).maxInFlight(16)
                 .ackTimeout(Duration.ofMillis(300)).build();
         int threads = 4;
         int each = 1500;
